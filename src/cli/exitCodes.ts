@@ -1,0 +1,12 @@
+/** Exit statuses scripts can rely on: each outcome of a command has its own. */
+export enum ExitCodes {
+  Success = 0,
+  /** A run or command failed (a task failed, a service error, an I/O error). */
+  Failed = 1,
+  /** Bad usage or invalid configuration: fix the input and try again. */
+  InvalidInput = 2,
+  /** A retraining run finished without deploying because the new model did not pass the metric gate. */
+  Rejected = 3,
+  /** A scheduled run was skipped because another run of the same pipeline was still going. */
+  Skipped = 4,
+}

@@ -1,0 +1,22 @@
+import { Command, CommanderError } from 'commander';
+import { registerEngineCommand } from './commands/engine.js';
+import { ExitCodes } from './exitCodes.js';
+import { processIo, type CliIo } from './io.js';
+
+export const PROGRAM_NAME = 'personalize-retrain';
+
+/** Builds the whole CLI; tests call it with their own `io` and `exitOverride()`. */
+export function makeProgram(io: CliIo = processIo): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description(
+      'Retrain Amazon Personalize models on a schedule: re-import datasets, train a new solution version, ' +
+        'deploy it to the campaign only if its metrics hold. Runs on AWS Step Functions or locally against an ' +
+        'embedded Personalize-compatible engine.',
+    )
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerEngineCommand(program, io);
+  return program;
+}
+
+export { CommanderError, ExitCodes };

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { EngineContext } from '../context.js';
+import { InvalidInputException } from './errors.js';
+
+/**
+ * One wire operation: a zod schema for its input, compiled once, and a handler that receives the
+ * parsed, trusted input. Handlers return the response body in the service's field names.
+ */
+export interface Operation<I = unknown> {
+  readonly input: z.ZodType<I>;
+  handle(input: I, ctx: EngineContext): unknown;
+}
+
+export type OperationTable = Readonly<Record<string, Operation<never>>>;
+
+export function defineOperation<S extends z.ZodType>(
+  input: S,
+  handle: (input: z.infer<S>, ctx: EngineContext) => unknown,
+): Operation<never> {
+  return { input, handle } as unknown as Operation<never>;
+}
+
+/** Parses a request body the way the service validates it, reporting every violation at once. */
+export function parseInput<I>(operation: Operation<I>, body: unknown): I {
+  const result = operation.input.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const details = issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(body)';
+    return `Value at '${path}' failed to satisfy constraint: ${issue.message}`;
+  });
+  throw new InvalidInputException(
+    `${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${details.join('; ')}`,
+  );
+}

@@ -1,0 +1,3 @@
+import type { OperationTable } from '../operation.js';
+
+export const datasetGroupOperations: OperationTable = {};

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { ArnScope } from './api/arn.js';
+import type { EngineDatabase } from './store/database.js';
+
+/** Where `s3://bucket/key` datasources are read from. */
+export type DatasourceResolver =
+  | { readonly kind: 'folder'; readonly dataRoot: string }
+  | { readonly kind: 's3'; readonly endpoint: string; readonly dataRoot: string };
+
+/** What every operation handler may use. Time is injectable so tests never sleep. */
+export interface EngineContext {
+  readonly db: EngineDatabase;
+  readonly scope: ArnScope;
+  readonly stateDir: string;
+  readonly datasources: DatasourceResolver;
+  readonly logger: Logger;
+  /** Current time in epoch seconds (fractional), as the service puts it on the wire. */
+  now(): number;
+  /** Runs long work (imports, training) off the request path; tracked so `close()` can wait for it. */
+  background(task: () => Promise<void>): void;
+}

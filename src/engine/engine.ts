@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { DEFAULT_SCOPE, type ArnScope } from './api/arn.js';
+import { CONTROL_PLANE_OPERATIONS } from './api/operations/index.js';
+import { buildServer } from './api/server.js';
+import type { DatasourceResolver, EngineContext } from './context.js';
+import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
+import { recoverInterruptedWork } from './store/recovery.js';
+
+export interface EngineOptions {
+  /** @default 8317; 0 picks a free port */
+  readonly port?: number;
+  /** @default 127.0.0.1: the engine has no authentication, so it stays on loopback unless told otherwise */
+  readonly host?: string;
+  /** @default ./.personalize-retrain */
+  readonly stateDir?: string;
+  /** Folder whose subfolders stand for S3 buckets. @default <stateDir>/data */
+  readonly dataRoot?: string;
+  /** Read `s3://` datasources from this S3-compatible endpoint instead of the data root. */
+  readonly s3Endpoint?: string;
+  readonly scope?: ArnScope;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+export interface RunningEngine {
+  readonly url: string;
+  readonly port: number;
+  readonly ctx: EngineContext;
+  /** Stops accepting requests, waits for background work to settle, closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ENGINE_PORT = 8317;
+export const DEFAULT_STATE_DIR = '.personalize-retrain';
+
+export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
+  const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  const dataRoot = resolve(options.dataRoot ?? join(stateDir, 'data'));
+  mkdirSync(dataRoot, { recursive: true });
+  const db = openDatabase(join(stateDir, DATABASE_FILE));
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const pending = new Set<Promise<void>>();
+  const datasources: DatasourceResolver = options.s3Endpoint
+    ? { kind: 's3', endpoint: options.s3Endpoint, dataRoot }
+    : { kind: 'folder', dataRoot };
+  const ctx: EngineContext = {
+    db,
+    scope: options.scope ?? DEFAULT_SCOPE,
+    stateDir,
+    datasources,
+    logger,
+    now: options.now ?? (() => Date.now() / 1000),
+    background(task) {
+      const running = Promise.resolve()
+        .then(task)
+        .catch((error: unknown) => logger.error({ err: error }, 'background task failed'))
+        .finally(() => pending.delete(running));
+      pending.add(running);
+    },
+  };
+  recoverInterruptedWork(ctx);
+
+  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS);
+  try {
+    await app.listen({ port: options.port ?? DEFAULT_ENGINE_PORT, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    ctx,
+    async close() {
+      await app.close();
+      await Promise.allSettled([...pending]);
+      closeDatabase(db);
+    },
+  };
+}
+
+function closeDatabase(db: EngineDatabase): void {
+  if (db.open) db.close();
+}

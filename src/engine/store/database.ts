@@ -1,0 +1,22 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SCHEMA_STATEMENTS } from './schema.js';
+
+export type EngineDatabase = Database.Database;
+
+/** The engine's whole state lives in this one file (plus its WAL), next to nothing else. */
+export const DATABASE_FILE = 'engine.sqlite';
+
+export function openDatabase(path: string): EngineDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.transaction(() => {
+    for (const statement of SCHEMA_STATEMENTS) db.exec(statement);
+  })();
+  return db;
+}
