@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { EngineContext } from '../context.js';
 import { InvalidInputException } from './errors.js';
 
