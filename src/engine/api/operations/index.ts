@@ -2,7 +2,9 @@ import type { OperationTable } from '../operation.js';
 import { datasetGroupOperations } from './datasetGroups.js';
 import { datasetImportJobOperations } from './datasetImportJobs.js';
 import { datasetOperations } from './datasets.js';
+import { recipeOperations } from './recipes.js';
 import { schemaOperations } from './schemas.js';
+import { solutionOperations } from './solutions.js';
 
 /** Every control-plane operation the engine answers, by its wire name. */
 export const CONTROL_PLANE_OPERATIONS: OperationTable = {
@@ -10,4 +12,6 @@ export const CONTROL_PLANE_OPERATIONS: OperationTable = {
   ...schemaOperations,
   ...datasetOperations,
   ...datasetImportJobOperations,
+  ...recipeOperations,
+  ...solutionOperations,
 };

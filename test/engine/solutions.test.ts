@@ -1,0 +1,129 @@
+import {
+  CreateDatasetGroupCommand,
+  CreateSolutionCommand,
+  DeleteSolutionCommand,
+  DescribeRecipeCommand,
+  DescribeSolutionCommand,
+  InvalidInputException,
+  ListRecipesCommand,
+  ListSolutionsCommand,
+  ResourceAlreadyExistsException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-personalize';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestEngine } from '../support/engine.js';
+
+const USER_PERSONALIZATION = 'arn:aws:personalize:::recipe/aws-user-personalization';
+
+test('ListRecipes and DescribeRecipe show every recipe the engine trains', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { recipes = [] } = await personalize.send(new ListRecipesCommand({}));
+  const names = recipes.map((recipe) => recipe.name).sort();
+  assert.deepEqual(names, [
+    'aws-personalized-ranking',
+    'aws-personalized-ranking-v2',
+    'aws-popularity-count',
+    'aws-similar-items',
+    'aws-sims',
+    'aws-user-personalization',
+    'aws-user-personalization-v2',
+  ]);
+  const { recipe } = await personalize.send(new DescribeRecipeCommand({ recipeArn: USER_PERSONALIZATION }));
+  assert.equal(recipe?.recipeType, 'USER_PERSONALIZATION');
+  assert.ok(recipe?.creationDateTime instanceof Date);
+  await assert.rejects(
+    personalize.send(new DescribeRecipeCommand({ recipeArn: 'arn:aws:personalize:::recipe/aws-nope' })),
+    ResourceNotFoundException,
+  );
+});
+
+test('a solution is created, described, listed and deleted with the service fields', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'shop' }));
+  const { solutionArn } = await personalize.send(
+    new CreateSolutionCommand({
+      name: 'shop-recs',
+      datasetGroupArn,
+      recipeArn: USER_PERSONALIZATION,
+      performAutoTraining: false,
+      solutionConfig: { algorithmHyperParameters: { hidden_dimension: '32' } },
+    }),
+  );
+  assert.equal(solutionArn, 'arn:aws:personalize:us-east-1:000000000000:solution/shop-recs');
+
+  const { solution } = await personalize.send(new DescribeSolutionCommand({ solutionArn }));
+  assert.equal(solution?.name, 'shop-recs');
+  assert.equal(solution?.status, 'ACTIVE');
+  assert.equal(solution?.recipeArn, USER_PERSONALIZATION);
+  assert.equal(solution?.datasetGroupArn, datasetGroupArn);
+  assert.equal(solution?.performAutoTraining, false);
+  assert.deepEqual(solution?.solutionConfig?.algorithmHyperParameters, { hidden_dimension: '32' });
+
+  const { solutions = [] } = await personalize.send(new ListSolutionsCommand({ datasetGroupArn }));
+  assert.deepEqual(
+    solutions.map((s) => s.solutionArn),
+    [solutionArn],
+  );
+
+  await personalize.send(new DeleteSolutionCommand({ solutionArn }));
+  await assert.rejects(
+    personalize.send(new DescribeSolutionCommand({ solutionArn })),
+    ResourceNotFoundException,
+  );
+});
+
+test('CreateSolution defaults performAutoTraining to true, as the service does', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'auto' }));
+  const { solutionArn } = await personalize.send(
+    new CreateSolutionCommand({ name: 'auto-recs', datasetGroupArn, recipeArn: USER_PERSONALIZATION }),
+  );
+  const { solution } = await personalize.send(new DescribeSolutionCommand({ solutionArn }));
+  assert.equal(solution?.performAutoTraining, true);
+});
+
+test('CreateSolution rejects unknown recipes, bad schedules, duplicates and missing groups', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'rules' }));
+  await assert.rejects(
+    personalize.send(
+      new CreateSolutionCommand({
+        name: 's1',
+        datasetGroupArn,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-made-up',
+      }),
+    ),
+    (error: unknown) => error instanceof InvalidInputException && /ListRecipes/.test(error.message),
+  );
+  await assert.rejects(
+    personalize.send(
+      new CreateSolutionCommand({
+        name: 's1',
+        datasetGroupArn,
+        recipeArn: USER_PERSONALIZATION,
+        solutionConfig: { autoTrainingConfig: { schedulingExpression: 'rate(31 days)' } },
+      }),
+    ),
+    (error: unknown) => error instanceof InvalidInputException && /1 to 30/.test(error.message),
+  );
+  await personalize.send(
+    new CreateSolutionCommand({ name: 's1', datasetGroupArn, recipeArn: USER_PERSONALIZATION }),
+  );
+  await assert.rejects(
+    personalize.send(
+      new CreateSolutionCommand({ name: 's1', datasetGroupArn, recipeArn: USER_PERSONALIZATION }),
+    ),
+    ResourceAlreadyExistsException,
+  );
+  await assert.rejects(
+    personalize.send(
+      new CreateSolutionCommand({
+        name: 's2',
+        datasetGroupArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/missing',
+        recipeArn: USER_PERSONALIZATION,
+      }),
+    ),
+    ResourceNotFoundException,
+  );
+});
