@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ArnScope } from './api/arn.js';
+import type { LiveDeployments } from './serve/liveDeployments.js';
 import type { EngineDatabase } from './store/database.js';
 
 /** Where `s3://bucket/key` datasources are read from. */
@@ -14,6 +15,10 @@ export interface EngineContext {
   readonly stateDir: string;
   readonly datasources: DatasourceResolver;
   readonly logger: Logger;
+  /** Trainings in progress, by solution version ARN, so StopSolutionVersionCreation can reach them. */
+  readonly trainingRuns: Map<string, { stop(): void }>;
+  /** The models campaigns serve right now. */
+  readonly deployments: LiveDeployments;
   /** Current time in epoch seconds (fractional), as the service puts it on the wire. */
   now(): number;
   /** Runs long work (imports, training) off the request path; tracked so `close()` can wait for it. */

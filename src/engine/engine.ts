@@ -4,6 +4,11 @@ import pino, { type Logger } from 'pino';
 import { DEFAULT_SCOPE, type ArnScope } from './api/arn.js';
 import { CONTROL_PLANE_OPERATIONS } from './api/operations/index.js';
 import { buildServer } from './api/server.js';
+import { LiveDeployments } from './serve/liveDeployments.js';
+import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
+import { findCampaign } from './store/campaignRecords.js';
+import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
+import { decodeModel } from './train/modelCodec.js';
 import type { DatasourceResolver, EngineContext } from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
@@ -51,6 +56,18 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     stateDir,
     datasources,
     logger,
+    trainingRuns: new Map(),
+    deployments: new LiveDeployments(
+      (solutionVersionArn) => {
+        const blob = readSolutionVersionModel(db, solutionVersionArn);
+        if (!blob) throw new Error(`solution version ${solutionVersionArn} has no trained model`);
+        return decodeModel(blob);
+      },
+      (campaignArn) => {
+        const campaign = findCampaign(db, campaignArn);
+        return campaign?.status === 'ACTIVE' ? campaign : undefined;
+      },
+    ),
     now: options.now ?? (() => Date.now() / 1000),
     background(task) {
       const running = Promise.resolve()
@@ -62,7 +79,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   };
   recoverInterruptedWork(ctx);
 
-  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS);
+  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes]);
   try {
     await app.listen({ port: options.port ?? DEFAULT_ENGINE_PORT, host: options.host ?? '127.0.0.1' });
   } catch (error) {
@@ -72,15 +89,21 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const host = options.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     port,
     ctx,
     async close() {
-      await app.close();
-      await Promise.allSettled([...pending]);
-      closeDatabase(db);
+      if (closing) return closing;
+      closing = (async () => {
+        await app.close();
+        for (const run of ctx.trainingRuns.values()) run.stop();
+        await Promise.allSettled([...pending]);
+        closeDatabase(db);
+      })();
+      return closing;
     },
   };
 }

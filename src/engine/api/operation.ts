@@ -21,8 +21,8 @@ export function defineOperation<S extends z.ZodType>(
 }
 
 /** Parses a request body the way the service validates it, reporting every violation at once. */
-export function parseInput<I>(operation: Operation<I>, body: unknown): I {
-  const result = operation.input.safeParse(body ?? {});
+export function parseInput<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues;
   const details = issues.map((issue) => {

@@ -37,7 +37,7 @@ export function buildServer(
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
       if (!operation)
         throw new UnknownOperationException(`Operation '${String(target)}' is not supported by the engine`);
-      const result = await operation.handle(parseInput(operation, request.body) as never, ctx);
+      const result = await operation.handle(parseInput(operation.input, request.body) as never, ctx);
       return await reply.type(JSON_11).send(JSON.stringify(result ?? {}));
     } catch (error) {
       return sendError(reply, error, ctx, name);

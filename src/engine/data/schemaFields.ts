@@ -23,7 +23,7 @@ interface AvroField {
 export function fieldsOf(schemaJson: string): SchemaField[] {
   const schema = JSON.parse(schemaJson) as { fields: AvroField[] };
   return schema.fields.map((field) => {
-    const types = Array.isArray(field.type) ? (field.type as unknown[]) : [field.type];
+    const types = (Array.isArray(field.type) ? (field.type as unknown[]) : [field.type]).map(primitiveName);
     const nullable = types.includes('null');
     const type = types.find((t) => t !== 'null') as SchemaField['type'];
     return {
@@ -34,4 +34,11 @@ export function fieldsOf(schemaJson: string): SchemaField[] {
       textual: field.textual === true,
     };
   });
+}
+
+/** Avro also spells a primitive as `{"type": "string"}`; CreateSchema accepts both forms. */
+function primitiveName(type: unknown): unknown {
+  return typeof type === 'object' && type !== null && 'type' in type
+    ? (type as { type: unknown }).type
+    : type;
 }

@@ -95,4 +95,33 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
     update_created REAL,
     update_updated REAL
   )`,
+  // Dataset data (src/engine/data/datasetStorage.ts): each import writes a new version as column
+  // chunks; `dataset_current` points at the committed one. Versions still 'writing' at start-up
+  // belong to an import that died and are removed.
+  `CREATE TABLE IF NOT EXISTS dataset_versions (
+    id INTEGER PRIMARY KEY,
+    dataset_arn TEXT NOT NULL,
+    import_job_arn TEXT,
+    state TEXT NOT NULL,
+    row_count INTEGER NOT NULL DEFAULT 0,
+    columns_json TEXT NOT NULL,
+    created REAL NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS dataset_chunks (
+    version_id INTEGER NOT NULL,
+    column_name TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    row_count INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    dictionary_json TEXT,
+    PRIMARY KEY (version_id, column_name, seq)
+  )`,
+  `CREATE TABLE IF NOT EXISTS dataset_current (
+    dataset_arn TEXT PRIMARY KEY,
+    version_id INTEGER NOT NULL,
+    row_count INTEGER NOT NULL,
+    import_job_arn TEXT NOT NULL,
+    import_mode TEXT NOT NULL,
+    updated REAL NOT NULL
+  )`,
 ];

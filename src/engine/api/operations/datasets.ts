@@ -1,3 +1,153 @@
-import type { OperationTable } from '../operation.js';
+import { z } from 'zod';
+import {
+  checkSchema,
+  checkSchemaForDatasetType,
+  datasetTypeLabel,
+  parseDatasetType,
+  withArticle,
+} from '../../data/schemaRules.js';
+import { deleteDatasetData } from '../../data/datasetStorage.js';
+import type { EngineDatabase } from '../../store/database.js';
+import {
+  deleteDataset,
+  findDataset,
+  insertDataset,
+  listDatasets,
+  type DatasetRecord,
+} from '../../store/datasetRecords.js';
+import { buildArn, validateArn, validateName } from '../arn.js';
+import {
+  InvalidInputException,
+  ResourceAlreadyExistsException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '../errors.js';
+import { defineOperation, type OperationTable } from '../operation.js';
+import { paginate } from '../pagination.js';
+import { requireDatasetGroup, tagList } from './datasetGroups.js';
+import { requireSchema } from './schemas.js';
 
-export const datasetOperations: OperationTable = {};
+export const datasetOperations: OperationTable = {
+  CreateDataset: defineOperation(
+    z.object({
+      name: z.string(),
+      schemaArn: z.string(),
+      datasetGroupArn: z.string(),
+      datasetType: z.string(),
+      tags: tagList,
+    }),
+    (input, ctx) => {
+      const name = validateName(input.name);
+      validateArn(input.datasetGroupArn, 'datasetGroupArn');
+      validateArn(input.schemaArn, 'schemaArn');
+      const datasetType = parseDatasetType(input.datasetType);
+      const group = requireDatasetGroup(ctx.db, input.datasetGroupArn);
+      const schema = requireSchema(ctx.db, input.schemaArn);
+      if ((schema.domain ?? null) !== (group.domain ?? null)) {
+        throw new InvalidInputException(
+          `Schema ${schema.arn} has domain ${schema.domain ?? '(none)'} but dataset group ${group.arn} has domain ` +
+            `${group.domain ?? '(none)'}; use a schema created with the dataset group's domain.`,
+        );
+      }
+      const arn = buildArn(ctx.scope, 'dataset', `${group.name}/${datasetType}`);
+      if (findDataset(ctx.db, arn)) {
+        throw new ResourceAlreadyExistsException(
+          `Dataset group ${group.arn} already has ${withArticle(datasetTypeLabel(datasetType))} dataset (${arn}); ` +
+            'a group holds at most one dataset of each type.',
+        );
+      }
+      checkSchemaForDatasetType(checkSchema(schema.schema), datasetType);
+      const now = ctx.now();
+      // Created ACTIVE at once, like dataset groups (see docs/ENGINE.md).
+      insertDataset(ctx.db, {
+        arn,
+        name,
+        datasetGroupArn: group.arn,
+        datasetType,
+        schemaArn: schema.arn,
+        status: 'ACTIVE',
+        created: now,
+        updated: now,
+      });
+      return { datasetArn: arn };
+    },
+  ),
+  DescribeDataset: defineOperation(z.object({ datasetArn: z.string() }), (input, ctx) => {
+    const dataset = requireDataset(ctx.db, input.datasetArn);
+    return {
+      dataset: {
+        name: dataset.name,
+        datasetArn: dataset.arn,
+        datasetGroupArn: dataset.datasetGroupArn,
+        datasetType: dataset.datasetType,
+        schemaArn: dataset.schemaArn,
+        status: dataset.status,
+        creationDateTime: dataset.created,
+        lastUpdatedDateTime: dataset.updated,
+      },
+    };
+  }),
+  ListDatasets: defineOperation(
+    z.object({
+      datasetGroupArn: z.string().optional(),
+      maxResults: z.number().optional(),
+      nextToken: z.string().optional(),
+    }),
+    (input, ctx) => {
+      if (input.datasetGroupArn !== undefined) validateArn(input.datasetGroupArn, 'datasetGroupArn');
+      const page = paginate(listDatasets(ctx.db, input.datasetGroupArn), input);
+      return {
+        datasets: page.items.map((dataset) => ({
+          name: dataset.name,
+          datasetArn: dataset.arn,
+          datasetType: dataset.datasetType,
+          status: dataset.status,
+          creationDateTime: dataset.created,
+          lastUpdatedDateTime: dataset.updated,
+        })),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      };
+    },
+  ),
+  DeleteDataset: defineOperation(z.object({ datasetArn: z.string() }), (input, ctx) => {
+    const dataset = requireDataset(ctx.db, input.datasetArn);
+    const busy = busyWorkOn(ctx.db, dataset);
+    if (busy) {
+      throw new ResourceInUseException(
+        `Dataset ${dataset.arn} cannot be deleted while ${busy} is CREATE PENDING or CREATE IN_PROGRESS; ` +
+          'wait until it is ACTIVE or CREATE FAILED.',
+      );
+    }
+    // The data goes with the dataset, as in the service: a dataset re-created later starts empty.
+    ctx.db.transaction(() => {
+      deleteDatasetData(ctx.db, dataset.arn);
+      deleteDataset(ctx.db, dataset.arn);
+    })();
+    return {};
+  }),
+};
+
+export function requireDataset(db: EngineDatabase, arn: string, field = 'datasetArn'): DatasetRecord {
+  validateArn(arn, field);
+  const dataset = findDataset(db, arn);
+  if (!dataset) throw new ResourceNotFoundException(`Dataset ${arn} does not exist.`);
+  return dataset;
+}
+
+/** The service refuses to delete a dataset an import job or a training is still reading. */
+function busyWorkOn(db: EngineDatabase, dataset: DatasetRecord): string | undefined {
+  const job = db
+    .prepare(
+      `SELECT arn FROM dataset_import_jobs
+       WHERE dataset_arn = ? AND status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
+    )
+    .get(dataset.arn) as { arn: string } | undefined;
+  if (job) return `dataset import job ${job.arn}`;
+  const version = db
+    .prepare(
+      `SELECT v.arn FROM solution_versions v JOIN solutions s ON s.arn = v.solution_arn
+       WHERE s.dataset_group_arn = ? AND v.status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
+    )
+    .get(dataset.datasetGroupArn) as { arn: string } | undefined;
+  return version ? `solution version ${version.arn}` : undefined;
+}

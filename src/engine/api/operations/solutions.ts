@@ -16,6 +16,8 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
+import { summarizeVersion } from './solutionVersions.js';
+import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { paginate } from '../pagination.js';
 
 const stringMap = z.record(z.string(), z.string());
@@ -108,7 +110,7 @@ export const solutionOperations: OperationTable = {
     },
   ),
   DescribeSolution: defineOperation(z.object({ solutionArn: z.string() }), (input, ctx) => ({
-    solution: describeSolution(requireSolution(ctx.db, input.solutionArn)),
+    solution: describeSolution(ctx.db, requireSolution(ctx.db, input.solutionArn)),
   })),
   ListSolutions: defineOperation(
     z.object({
@@ -168,7 +170,8 @@ function solutionIsInUse(db: EngineDatabase, solutionArn: string): boolean {
   return Boolean(training ?? deployed);
 }
 
-function describeSolution(solution: SolutionRecord): Record<string, unknown> {
+function describeSolution(db: EngineDatabase, solution: SolutionRecord): Record<string, unknown> {
+  const latest = listSolutionVersions(db, solution.arn)[0];
   return {
     name: solution.name,
     solutionArn: solution.arn,
@@ -183,5 +186,6 @@ function describeSolution(solution: SolutionRecord): Record<string, unknown> {
     status: solution.status,
     creationDateTime: solution.created,
     lastUpdatedDateTime: solution.updated,
+    ...(latest ? { latestSolutionVersion: summarizeVersion(latest) } : {}),
   };
 }

@@ -1,0 +1,108 @@
+/**
+ * Quality and training-time bars of issue 4 on MovieLens-small: our user-personalization (default
+ * settings) and popularity-count against a numpy/scipy iALS reference (bench/reference_ials.py) run in
+ * the same process tree with the same factors, epochs, regularization and alpha.
+ *
+ *   node dist/bench/quality.js [ratings.csv] [--runs 3] [--hidden_dimension N --epochs N --regularization X --alpha X]
+ *
+ * Protocol: per user (≥ 2 ratings) the newest max(1, round(n/10)) ratings are held out; nDCG@10 over
+ * those users, items seen in training excluded; each rating is one implicit event.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_ALS } from '../src/engine/train/hyperParameters.js';
+import { holdOutLatest, type HoldoutSplit } from '../src/engine/train/offlineEvaluation.js';
+import { ndcgAtK } from '../src/engine/train/offlineMetrics.js';
+import { Recommender } from '../src/engine/train/recommender.js';
+import { fitModel, type TrainingRequest } from '../src/engine/train/trainSolution.js';
+import type { Algorithm } from '../src/engine/train/recipeCatalog.js';
+import { loadMovieLens, median, MOVIELENS_RATINGS } from './trainBenchData.js';
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+const ratingsPath =
+  args.find((arg, i) => !arg.startsWith('--') && !(args[i - 1] ?? '').startsWith('--')) ?? MOVIELENS_RATINGS;
+const overrides: Record<string, string> = {};
+for (const key of ['hidden_dimension', 'epochs', 'regularization', 'alpha', 'cg_steps']) {
+  const at = args.indexOf(`--${key}`);
+  if (at >= 0) overrides[key] = args[at + 1]!;
+}
+
+function ndcgAt10(recommender: Recommender, split: HoldoutSplit): number {
+  let total = 0;
+  for (const query of split.queries) {
+    const user = recommender.userIndexOf(query.userId);
+    const relevant = new Set(query.itemIds.map((id, i) => recommender.itemIndexOf(id) ?? -1 - i));
+    const top = user === undefined ? recommender.popularIndices(10) : recommender.recommendIndices(user, 10);
+    total += ndcgAtK(top, relevant, 10);
+  }
+  return total / split.queries.length;
+}
+
+function ours(algorithm: Algorithm, split: HoldoutSplit, table: TrainingRequest['interactions']) {
+  const request: TrainingRequest = { algorithm, interactions: table, hyperParameters: overrides, seed: 1 };
+  const times: number[] = [];
+  let ndcg = 0;
+  for (let run = 0; run < (algorithm === 'popularity-count' ? 1 : runs); run++) {
+    const started = performance.now();
+    const { model } = fitModel(request, split.trainRows);
+    times.push((performance.now() - started) / 1000);
+    ndcg = ndcgAt10(new Recommender(model), split);
+  }
+  return { ndcg, seconds: median(times) };
+}
+
+const table = loadMovieLens(ratingsPath);
+const split = holdOutLatest(table);
+const als = { ...DEFAULT_ALS };
+const factors = overrides['hidden_dimension'] ?? String(als.factors);
+const epochs = overrides['epochs'] ?? String(als.epochs);
+const regularization = overrides['regularization'] ?? String(als.regularization);
+const alpha = overrides['alpha'] ?? String(als.alpha);
+
+const alsResult = ours('user-personalization', split, table);
+const popularity = ours('popularity-count', split, table);
+const script = fileURLToPath(new URL('../../bench/reference_ials.py', import.meta.url));
+const referenceRuns: { ndcg_at_10: number; training_seconds: number }[] = [];
+for (let run = 0; run < runs; run++) {
+  const output = execFileSync('python3', [
+    script,
+    '--ratings',
+    ratingsPath,
+    '--factors',
+    factors,
+    '--epochs',
+    epochs,
+    '--regularization',
+    regularization,
+    '--alpha',
+    alpha,
+  ]);
+  referenceRuns.push(JSON.parse(output.toString('utf8')) as { ndcg_at_10: number; training_seconds: number });
+}
+const reference = {
+  ndcg: referenceRuns[0]!.ndcg_at_10,
+  seconds: median(referenceRuns.map((r) => r.training_seconds)),
+};
+
+const row = (name: string, r: { ndcg: number; seconds: number }) =>
+  `| ${name} | ${r.ndcg.toFixed(4)} | ${r.seconds.toFixed(3)} |`;
+console.log(
+  `MovieLens-small: ${table.rowCount} ratings, ${split.queries.length} test users; factors ${factors}, epochs ${epochs}, regularization ${regularization}, alpha ${alpha}; median of ${runs} runs`,
+);
+console.log('| model | nDCG@10 | training s |');
+console.log('| --- | --- | --- |');
+console.log(row('ours: user-personalization (iALS, CG)', alsResult));
+console.log(row('reference: numpy/scipy iALS (exact solves)', reference));
+console.log(row('ours: popularity-count', popularity));
+const bars = [
+  ['nDCG@10 ours ≥ reference', alsResult.ndcg >= reference.ndcg],
+  ['nDCG@10 ours ≥ 1.5 × popularity', alsResult.ndcg >= 1.5 * popularity.ndcg],
+  ['training time ours ≤ 0.5 × reference', alsResult.seconds <= 0.5 * reference.seconds],
+] as const;
+for (const [name, ok] of bars) console.log(`${ok ? 'PASS' : 'FAIL'} ${name}`);
+console.log(
+  `ratios: ours/reference nDCG ${(alsResult.ndcg / reference.ndcg).toFixed(3)}, ours/popularity nDCG ${(alsResult.ndcg / popularity.ndcg).toFixed(3)}, ours/reference time ${(alsResult.seconds / reference.seconds).toFixed(3)}`,
+);
+if (bars.some(([, ok]) => !ok)) process.exitCode = 1;

@@ -1,0 +1,257 @@
+import { setImmediate as nextTick } from 'node:timers/promises';
+import { z } from 'zod';
+import type { EngineContext } from '../../context.js';
+import {
+  completeCampaignUpdate,
+  deleteCampaign,
+  findCampaign,
+  insertCampaign,
+  listCampaigns,
+  setCampaignStatus,
+  setCampaignUpdateStatus,
+  startCampaignUpdate,
+  type CampaignRecord,
+  type CampaignUpdateRecord,
+} from '../../store/campaignRecords.js';
+import { findSolutionVersion } from '../../store/solutionVersionRecords.js';
+import { buildArn, validateArn, validateName } from '../arn.js';
+import {
+  InvalidInputException,
+  ResourceAlreadyExistsException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '../errors.js';
+import { defineOperation, type OperationTable } from '../operation.js';
+import { paginate } from '../pagination.js';
+
+const campaignConfigSchema = z
+  .object({
+    itemExplorationConfig: z.record(z.string(), z.string()).optional(),
+    enableMetadataWithRecommendations: z.boolean().optional(),
+    syncWithLatestSolutionVersion: z.boolean().optional(),
+    rankingInfluence: z.record(z.string(), z.number()).optional(),
+  })
+  .strict();
+
+const UPDATE_IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS']);
+
+export const campaignOperations: OperationTable = {
+  CreateCampaign: defineOperation(
+    z.object({
+      name: z.string(),
+      solutionVersionArn: z.string(),
+      minProvisionedTPS: z.number().int().min(1).optional(),
+      campaignConfig: campaignConfigSchema.optional(),
+      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+    }),
+    (input, ctx) => {
+      const name = validateName(input.name);
+      const solutionVersionArn = requireActiveVersion(ctx, input.solutionVersionArn);
+      validateExploration(input.campaignConfig);
+      const arn = buildArn(ctx.scope, 'campaign', name);
+      if (findCampaign(ctx.db, arn))
+        throw new ResourceAlreadyExistsException(`Campaign ${arn} already exists.`);
+      const now = ctx.now();
+      insertCampaign(ctx.db, {
+        arn,
+        name,
+        solutionVersionArn,
+        minProvisionedTPS: input.minProvisionedTPS ?? 1,
+        campaignConfig: input.campaignConfig ?? null,
+        status: 'CREATE PENDING',
+        failureReason: null,
+        created: now,
+        updated: now,
+      });
+      ctx.background(() => deployCampaign(ctx, arn));
+      return { campaignArn: arn };
+    },
+  ),
+  DescribeCampaign: defineOperation(z.object({ campaignArn: z.string() }), (input, ctx) => ({
+    campaign: describeCampaign(requireCampaign(ctx, input.campaignArn)),
+  })),
+  ListCampaigns: defineOperation(
+    z.object({
+      solutionArn: z.string().optional(),
+      maxResults: z.number().optional(),
+      nextToken: z.string().optional(),
+    }),
+    (input, ctx) => {
+      const page = paginate(listCampaigns(ctx.db, input.solutionArn), input);
+      return {
+        campaigns: page.items.map((campaign) => ({
+          name: campaign.name,
+          campaignArn: campaign.arn,
+          status: campaign.status,
+          creationDateTime: campaign.created,
+          lastUpdatedDateTime: campaign.updated,
+          ...(campaign.failureReason ? { failureReason: campaign.failureReason } : {}),
+        })),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      };
+    },
+  ),
+  UpdateCampaign: defineOperation(
+    z.object({
+      campaignArn: z.string(),
+      solutionVersionArn: z.string().optional(),
+      minProvisionedTPS: z.number().int().min(1).optional(),
+      campaignConfig: campaignConfigSchema.optional(),
+    }),
+    (input, ctx) => {
+      const campaign = requireCampaign(ctx, input.campaignArn);
+      if (campaign.status !== 'ACTIVE' && campaign.status !== 'CREATE FAILED') {
+        throw new ResourceInUseException(
+          `Campaign ${campaign.arn} is ${campaign.status}; it can be updated once it is ACTIVE or CREATE FAILED.`,
+        );
+      }
+      if (campaign.latestUpdate && UPDATE_IN_PROGRESS.has(campaign.latestUpdate.status)) {
+        throw new ResourceInUseException(
+          `Campaign ${campaign.arn} has an update in progress (${campaign.latestUpdate.status}); wait for it to finish.`,
+        );
+      }
+      const solutionVersionArn =
+        input.solutionVersionArn === undefined
+          ? campaign.solutionVersionArn
+          : requireActiveVersion(ctx, input.solutionVersionArn);
+      validateExploration(input.campaignConfig);
+      startCampaignUpdate(
+        ctx.db,
+        campaign.arn,
+        {
+          solutionVersionArn,
+          minProvisionedTPS: input.minProvisionedTPS ?? campaign.minProvisionedTPS,
+          campaignConfig: input.campaignConfig ?? campaign.campaignConfig,
+        },
+        ctx.now(),
+      );
+      ctx.background(() => rollOutUpdate(ctx, campaign.arn));
+      return { campaignArn: campaign.arn };
+    },
+  ),
+  DeleteCampaign: defineOperation(z.object({ campaignArn: z.string() }), (input, ctx) => {
+    const campaign = requireCampaign(ctx, input.campaignArn);
+    if (campaign.status === 'CREATE PENDING' || campaign.status === 'CREATE IN_PROGRESS') {
+      throw new ResourceInUseException(
+        `Campaign ${campaign.arn} is still being created; delete it once it is ACTIVE.`,
+      );
+    }
+    deleteCampaign(ctx.db, campaign.arn);
+    ctx.deployments.remove(campaign.arn);
+    return {};
+  }),
+};
+
+function requireCampaign(ctx: EngineContext, arn: string): CampaignRecord {
+  validateArn(arn, 'campaignArn');
+  const campaign = findCampaign(ctx.db, arn);
+  if (!campaign) throw new ResourceNotFoundException(`Campaign ${arn} does not exist.`);
+  return campaign;
+}
+
+function requireActiveVersion(ctx: EngineContext, arn: string): string {
+  validateArn(arn, 'solutionVersionArn');
+  const version = findSolutionVersion(ctx.db, arn);
+  if (!version) throw new ResourceNotFoundException(`Solution version ${arn} does not exist.`);
+  if (version.status !== 'ACTIVE') {
+    throw new InvalidInputException(
+      `Solution version ${arn} is ${version.status}; only an ACTIVE solution version can be deployed to a campaign.`,
+    );
+  }
+  return arn;
+}
+
+function validateExploration(config: z.infer<typeof campaignConfigSchema> | undefined): void {
+  const exploration = config?.itemExplorationConfig ?? {};
+  const weight = exploration['explorationWeight'];
+  if (weight !== undefined && !(Number(weight) >= 0 && Number(weight) <= 1)) {
+    throw new InvalidInputException(
+      `itemExplorationConfig.explorationWeight is '${weight}': use a number from 0 to 1.`,
+    );
+  }
+  const cutOff = exploration['explorationItemAgeCutOff'];
+  if (cutOff !== undefined && !(Number(cutOff) > 0)) {
+    throw new InvalidInputException(
+      `itemExplorationConfig.explorationItemAgeCutOff is '${cutOff}': use a positive number of days.`,
+    );
+  }
+}
+
+/** A new campaign loads its model, then starts serving; the service shows the same statuses. */
+async function deployCampaign(ctx: EngineContext, arn: string): Promise<void> {
+  await nextTick();
+  setCampaignStatus(ctx.db, arn, 'CREATE IN_PROGRESS', ctx.now());
+  await nextTick();
+  const campaign = findCampaign(ctx.db, arn);
+  if (!campaign) return;
+  try {
+    const deployment = ctx.deployments.prepare(arn, campaign.solutionVersionArn, campaign.campaignConfig);
+    ctx.db.transaction(() => setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now()))();
+    ctx.deployments.activate(deployment);
+  } catch (error) {
+    setCampaignStatus(
+      ctx.db,
+      arn,
+      'CREATE FAILED',
+      ctx.now(),
+      `Could not load the model: ${errorMessage(error)}`,
+    );
+  }
+}
+
+/**
+ * The campaign keeps serving its current version until the new one is loaded; then the stored record
+ * and the live deployment switch together, with no await in between.
+ */
+async function rollOutUpdate(ctx: EngineContext, arn: string): Promise<void> {
+  await nextTick();
+  setCampaignUpdateStatus(ctx.db, arn, 'CREATE IN_PROGRESS', ctx.now());
+  await nextTick();
+  const update = findCampaign(ctx.db, arn)?.latestUpdate;
+  if (!update) return;
+  try {
+    const deployment = ctx.deployments.prepare(arn, update.solutionVersionArn, update.campaignConfig);
+    completeCampaignUpdate(ctx.db, arn, ctx.now());
+    ctx.deployments.activate(deployment);
+    setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now());
+  } catch (error) {
+    setCampaignUpdateStatus(
+      ctx.db,
+      arn,
+      'CREATE FAILED',
+      ctx.now(),
+      `Could not load the model: ${errorMessage(error)}`,
+    );
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeUpdate(update: CampaignUpdateRecord): Record<string, unknown> {
+  return {
+    solutionVersionArn: update.solutionVersionArn,
+    minProvisionedTPS: update.minProvisionedTPS,
+    ...(update.campaignConfig ? { campaignConfig: update.campaignConfig } : {}),
+    status: update.status,
+    ...(update.failureReason ? { failureReason: update.failureReason } : {}),
+    creationDateTime: update.created,
+    lastUpdatedDateTime: update.updated,
+  };
+}
+
+function describeCampaign(campaign: CampaignRecord): Record<string, unknown> {
+  return {
+    name: campaign.name,
+    campaignArn: campaign.arn,
+    solutionVersionArn: campaign.solutionVersionArn,
+    minProvisionedTPS: campaign.minProvisionedTPS,
+    ...(campaign.campaignConfig ? { campaignConfig: campaign.campaignConfig } : {}),
+    status: campaign.status,
+    ...(campaign.failureReason ? { failureReason: campaign.failureReason } : {}),
+    creationDateTime: campaign.created,
+    lastUpdatedDateTime: campaign.updated,
+    ...(campaign.latestUpdate ? { latestCampaignUpdate: describeUpdate(campaign.latestUpdate) } : {}),
+  };
+}

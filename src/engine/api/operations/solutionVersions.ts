@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { EngineContext } from '../../context.js';
+import {
+  findSolutionVersion,
+  findSolutionVersionByName,
+  insertSolutionVersion,
+  listSolutionVersions,
+  updateSolutionVersionStatus,
+  type SolutionVersionRecord,
+} from '../../store/solutionVersionRecords.js';
+import { findRecipe } from '../../train/recipeCatalog.js';
+import { newSolutionVersionArn, runTraining, trainingTables } from '../../train/trainingJobs.js';
+import { validateArn, validateName } from '../arn.js';
+import {
+  InvalidInputException,
+  ResourceAlreadyExistsException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '../errors.js';
+import { defineOperation, type OperationTable } from '../operation.js';
+import { paginate } from '../pagination.js';
+import { requireSolution } from './solutions.js';
+
+const IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
+
+export const solutionVersionOperations: OperationTable = {
+  CreateSolutionVersion: defineOperation(
+    z.object({
+      solutionArn: z.string(),
+      trainingMode: z.enum(['FULL', 'UPDATE', 'AUTOTRAIN']).optional(),
+      name: z.string().optional(),
+      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+    }),
+    (input, ctx) => {
+      const solution = requireSolution(ctx.db, input.solutionArn);
+      const trainingMode = input.trainingMode ?? 'FULL';
+      if (trainingMode === 'AUTOTRAIN') {
+        throw new InvalidInputException(
+          'trainingMode AUTOTRAIN is reserved for the service; use FULL or UPDATE.',
+        );
+      }
+      const name = input.name === undefined ? null : validateName(input.name);
+      if (name !== null && findSolutionVersionByName(ctx.db, solution.arn, name)) {
+        throw new ResourceAlreadyExistsException(
+          `Solution ${solution.arn} already has a version named ${name}.`,
+        );
+      }
+      const versions = listSolutionVersions(ctx.db, solution.arn);
+      const running = versions.find((version) => IN_PROGRESS.has(version.status));
+      if (running) {
+        throw new ResourceInUseException(
+          `Solution ${solution.arn} is already training ${running.arn} (${running.status}); wait for it or stop it.`,
+        );
+      }
+      const previous = versions.find((version) => version.status === 'ACTIVE');
+      if (trainingMode === 'UPDATE') {
+        if (!findRecipe(solution.recipeArn)?.supportsUpdate) {
+          throw new InvalidInputException(
+            `trainingMode UPDATE is only for user-personalization recipes; ${solution.recipeArn} needs FULL.`,
+          );
+        }
+        if (!versions.some((version) => version.status === 'ACTIVE' && version.trainingMode === 'FULL')) {
+          throw new InvalidInputException(
+            `trainingMode UPDATE needs an ACTIVE solution version trained with FULL; train one with FULL first.`,
+          );
+        }
+      }
+      if (!trainingTables(ctx, solution.datasetGroupArn).interactions) {
+        throw new InvalidInputException(
+          `Dataset group ${solution.datasetGroupArn} has no interactions data; import an Interactions dataset first.`,
+        );
+      }
+      const arn = newSolutionVersionArn(solution.arn);
+      const now = ctx.now();
+      insertSolutionVersion(ctx.db, {
+        arn,
+        name,
+        solutionArn: solution.arn,
+        status: 'CREATE PENDING',
+        trainingMode,
+        trainingType: 'MANUAL',
+        failureReason: null,
+        trainingHours: null,
+        metrics: null,
+        created: now,
+        updated: now,
+      });
+      ctx.background(() =>
+        runTraining(ctx, solution, arn, trainingMode, trainingMode === 'UPDATE' ? previous?.arn : undefined),
+      );
+      return { solutionVersionArn: arn };
+    },
+  ),
+  DescribeSolutionVersion: defineOperation(z.object({ solutionVersionArn: z.string() }), (input, ctx) => {
+    const version = requireVersion(ctx, input.solutionVersionArn);
+    const solution = requireSolution(ctx.db, version.solutionArn);
+    return {
+      solutionVersion: {
+        ...(version.name ? { name: version.name } : {}),
+        solutionVersionArn: version.arn,
+        solutionArn: solution.arn,
+        performHPO: solution.performHPO,
+        performAutoML: solution.performAutoML,
+        performIncrementalUpdate: solution.performIncrementalUpdate,
+        recipeArn: solution.recipeArn,
+        ...(solution.eventType ? { eventType: solution.eventType } : {}),
+        datasetGroupArn: solution.datasetGroupArn,
+        ...(solution.solutionConfig ? { solutionConfig: solution.solutionConfig } : {}),
+        ...(version.trainingHours !== null ? { trainingHours: version.trainingHours } : {}),
+        trainingMode: version.trainingMode,
+        trainingType: version.trainingType,
+        status: version.status,
+        ...(version.failureReason ? { failureReason: version.failureReason } : {}),
+        creationDateTime: version.created,
+        lastUpdatedDateTime: version.updated,
+      },
+    };
+  }),
+  ListSolutionVersions: defineOperation(
+    z.object({
+      solutionArn: z.string().optional(),
+      maxResults: z.number().optional(),
+      nextToken: z.string().optional(),
+    }),
+    (input, ctx) => {
+      if (input.solutionArn !== undefined) requireSolution(ctx.db, input.solutionArn);
+      const page = paginate(listSolutionVersions(ctx.db, input.solutionArn), input);
+      return {
+        solutionVersions: page.items.map(summarizeVersion),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      };
+    },
+  ),
+  StopSolutionVersionCreation: defineOperation(z.object({ solutionVersionArn: z.string() }), (input, ctx) => {
+    const version = requireVersion(ctx, input.solutionVersionArn);
+    if (version.status !== 'CREATE PENDING' && version.status !== 'CREATE IN_PROGRESS') {
+      throw new ResourceInUseException(
+        `Solution version ${version.arn} is ${version.status}; only a version in CREATE PENDING or CREATE IN_PROGRESS can be stopped.`,
+      );
+    }
+    updateSolutionVersionStatus(ctx.db, version.arn, 'CREATE STOPPING', ctx.now());
+    ctx.trainingRuns.get(version.arn)?.stop();
+    return {};
+  }),
+  GetSolutionMetrics: defineOperation(z.object({ solutionVersionArn: z.string() }), (input, ctx) => {
+    const version = requireVersion(ctx, input.solutionVersionArn);
+    if (version.status !== 'ACTIVE') {
+      throw new ResourceInUseException(
+        `Solution version ${version.arn} is ${version.status}; metrics exist once it is ACTIVE.`,
+      );
+    }
+    return { solutionVersionArn: version.arn, metrics: version.metrics ?? {} };
+  }),
+};
+
+export function summarizeVersion(version: SolutionVersionRecord): Record<string, unknown> {
+  return {
+    solutionVersionArn: version.arn,
+    status: version.status,
+    trainingMode: version.trainingMode,
+    trainingType: version.trainingType,
+    creationDateTime: version.created,
+    lastUpdatedDateTime: version.updated,
+    ...(version.failureReason ? { failureReason: version.failureReason } : {}),
+  };
+}
+
+function requireVersion(ctx: EngineContext, arn: string): SolutionVersionRecord {
+  validateArn(arn, 'solutionVersionArn');
+  const version = findSolutionVersion(ctx.db, arn);
+  if (!version) throw new ResourceNotFoundException(`Solution version ${arn} does not exist.`);
+  return version;
+}

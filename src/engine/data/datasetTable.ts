@@ -1,0 +1,73 @@
+import type { EngineDatabase } from '../store/database.js';
+import { currentVersion, readColumnChunks, readDictionary, type StoredColumn } from './datasetStorage.js';
+
+/** A string field: per row, an index into `dictionary`, or -1 for null. */
+export interface StringColumn {
+  readonly kind: 'string';
+  readonly codes: Int32Array;
+  readonly dictionary: string[];
+}
+
+/** Any other field (int, long, float, double, boolean as 0/1): NaN for null. */
+export interface NumberColumn {
+  readonly kind: 'number';
+  readonly values: Float64Array;
+}
+
+/** A dataset's data as training reads it; columns are keyed by schema field name (USER_ID, ...). */
+export interface DatasetTable {
+  readonly rowCount: number;
+  readonly columns: Record<string, StringColumn | NumberColumn>;
+}
+
+/**
+ * The data a dataset holds now (its last committed import), or undefined if nothing was imported.
+ * Rows keep file order, FULL data first and INCREMENTAL appends after, so readers may rely on it.
+ */
+export function readDatasetTable(db: EngineDatabase, datasetArn: string): DatasetTable | undefined {
+  const version = currentVersion(db, datasetArn);
+  return version ? readVersionTable(db, version.versionId, version.columns, version.rowCount) : undefined;
+}
+
+export function readVersionTable(
+  db: EngineDatabase,
+  versionId: number,
+  columns: readonly StoredColumn[],
+  rowCount: number,
+): DatasetTable {
+  const table: Record<string, StringColumn | NumberColumn> = {};
+  for (const column of columns) {
+    if (column.kind === 'string') {
+      const codes = new Int32Array(rowCount);
+      fillFromChunks(db, versionId, column.name, Buffer.from(codes.buffer), 4);
+      table[column.name] = { kind: 'string', codes, dictionary: readDictionary(db, versionId, column.name) };
+    } else {
+      const values = new Float64Array(rowCount);
+      fillFromChunks(db, versionId, column.name, Buffer.from(values.buffer), 8);
+      table[column.name] = { kind: 'number', values };
+    }
+  }
+  return { rowCount, columns: table };
+}
+
+/** Copies chunk bytes into place; byte copies, since SQLite's buffers need not be aligned for typed arrays. */
+function fillFromChunks(
+  db: EngineDatabase,
+  versionId: number,
+  column: string,
+  target: Buffer,
+  bytesPerRow: number,
+): void {
+  let offset = 0;
+  for (const chunk of readColumnChunks(db, versionId, column)) {
+    const bytes = chunk.row_count * bytesPerRow;
+    if (offset + bytes > target.length || chunk.data.length !== bytes) {
+      throw new Error(`dataset version ${versionId}, column ${column}: stored chunks disagree with its row count`);
+    }
+    chunk.data.copy(target, offset);
+    offset += bytes;
+  }
+  if (offset !== target.length) {
+    throw new Error(`dataset version ${versionId}, column ${column}: stored chunks hold fewer rows than recorded`);
+  }
+}

@@ -1,0 +1,78 @@
+import { Worker } from 'node:worker_threads';
+import type { EngineContext } from '../context.js';
+import { setImportJobStatus } from '../store/datasetImportJobRecords.js';
+import type { ImportRequest } from './datasetImport.js';
+import { dropVersion } from './datasetStorage.js';
+import type { ImportCommitMessage, ImportWorkerData, ImportWorkerMessage } from './importWorker.js';
+
+export type ScheduledImport = Omit<ImportRequest, 'datasources' | 'now'>;
+
+/** Imports into one dataset run one after another, in creation order; different datasets in parallel. */
+const queues = new WeakMap<EngineContext, Map<string, Promise<void>>>();
+
+/**
+ * Runs an import job off the request path: it stays CREATE PENDING until earlier imports into the
+ * same dataset finish, is CREATE IN_PROGRESS while a worker thread reads it, then ACTIVE or
+ * CREATE FAILED with the reason.
+ */
+export function scheduleImport(ctx: EngineContext, job: ScheduledImport): void {
+  let perDataset = queues.get(ctx);
+  if (!perDataset) {
+    perDataset = new Map();
+    queues.set(ctx, perDataset);
+  }
+  const queue = perDataset;
+  const run = (queue.get(job.datasetArn) ?? Promise.resolve()).then(() => runImport(ctx, job));
+  queue.set(job.datasetArn, run);
+  ctx.background(async () => {
+    await run;
+    if (queue.get(job.datasetArn) === run) queue.delete(job.datasetArn);
+  });
+}
+
+async function runImport(ctx: EngineContext, job: ScheduledImport): Promise<void> {
+  try {
+    setImportJobStatus(ctx.db, job.jobArn, 'CREATE IN_PROGRESS', ctx.now());
+    await runWorker(ctx, {
+      ...job,
+      datasources: ctx.datasources,
+      now: ctx.now(),
+      databasePath: ctx.db.name,
+    });
+  } catch (error) {
+    ctx.logger.error({ err: error, job: job.jobArn }, 'dataset import failed unexpectedly');
+    if (ctx.db.open) {
+      setImportJobStatus(ctx.db, job.jobArn, 'CREATE FAILED', ctx.now(), 'The import stopped on an internal error.');
+    }
+  }
+}
+
+function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData: data });
+    let versionId: number | undefined;
+    let settled = false;
+    const fail = (reason: string, dropData: boolean): void => {
+      if (settled) return;
+      settled = true;
+      if (dropData && versionId !== undefined) dropVersion(ctx.db, versionId);
+      setImportJobStatus(ctx.db, data.jobArn, 'CREATE FAILED', ctx.now(), reason);
+    };
+    worker.on('message', (message: ImportWorkerMessage) => {
+      if (message.type === 'version') versionId = message.versionId;
+      else if (message.type === 'written') {
+        const commit: ImportCommitMessage = { type: 'commit', now: ctx.now() };
+        worker.postMessage(commit);
+      } else if (message.type === 'committed') settled = true;
+      else fail(message.reason, false);
+    });
+    worker.on('error', (error) => {
+      ctx.logger.error({ err: error, job: data.jobArn }, 'import worker crashed');
+      fail(`The import stopped on an internal error: ${error.message}`, true);
+    });
+    worker.on('exit', () => {
+      fail('The import worker stopped before finishing.', true);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/errors.js';
+import { parseInput } from '../api/operation.js';
+import { sendError } from '../api/server.js';
+import type { EngineContext } from '../context.js';
+import type { Recommendation } from '../train/recommender.js';
+import type { LiveDeployment } from './liveDeployments.js';
+
+const JSON_CONTENT = 'application/json';
+/** The service caps numResults at 500 and defaults it to 25. */
+const MAX_RESULTS = 500;
+const DEFAULT_RESULTS = 25;
+
+const getRecommendations = z.object({
+  campaignArn: z.string().optional(),
+  recommenderArn: z.string().optional(),
+  userId: z.string().min(1).max(256).optional(),
+  itemId: z.string().min(1).max(256).optional(),
+  numResults: z.number().int().min(0).max(MAX_RESULTS).optional(),
+  context: z.record(z.string(), z.string()).optional(),
+  filterArn: z.string().optional(),
+  filterValues: z.record(z.string(), z.string()).optional(),
+  metadataColumns: z.record(z.string(), z.array(z.string())).optional(),
+  promotions: z.array(z.unknown()).optional(),
+});
+
+const getPersonalizedRanking = z.object({
+  campaignArn: z.string(),
+  userId: z.string().min(1).max(256),
+  inputList: z.array(z.string().min(1).max(256)).min(1).max(MAX_RESULTS),
+  context: z.record(z.string(), z.string()).optional(),
+  filterArn: z.string().optional(),
+  filterValues: z.record(z.string(), z.string()).optional(),
+  metadataColumns: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+type RecommendationsInput = z.infer<typeof getRecommendations>;
+
+/**
+ * The runtime API (`@aws-sdk/client-personalize-runtime`, REST JSON) on the same port as the control
+ * plane: GetRecommendations and GetPersonalizedRanking, answered from the campaign's live deployment.
+ */
+export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext): void {
+  app.post('/recommendations', async (request, reply) => {
+    try {
+      const input = parseInput(getRecommendations, request.body);
+      const deployment = liveDeploymentFor(ctx, input.campaignArn);
+      const numResults = input.numResults ?? DEFAULT_RESULTS;
+      const items = recommend(deployment, input, numResults);
+      return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('itemList', items)));
+    } catch (error) {
+      return sendError(reply, error, ctx, 'GetRecommendations');
+    }
+  });
+
+  app.post('/personalize-ranking', async (request, reply) => {
+    try {
+      const input = parseInput(getPersonalizedRanking, request.body);
+      const deployment = liveDeploymentFor(ctx, input.campaignArn);
+      const ranked = deployment.recommender.rank(input.userId, input.inputList);
+      return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('personalizedRanking', ranked)));
+    } catch (error) {
+      return sendError(reply, error, ctx, 'GetPersonalizedRanking');
+    }
+  });
+}
+
+function recommend(
+  deployment: LiveDeployment,
+  input: RecommendationsInput,
+  numResults: number,
+): Recommendation[] {
+  const { recommender } = deployment;
+  const algorithm = recommender.model.algorithm;
+  if (algorithm === 'similar-items') {
+    if (input.itemId === undefined) {
+      throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
+    }
+    return recommender.similarItems(input.itemId, numResults);
+  }
+  if (algorithm === 'personalized-ranking') {
+    throw new InvalidInputException(
+      'This campaign serves a personalized-ranking recipe: call GetPersonalizedRanking with an inputList instead.',
+    );
+  }
+  if (input.userId === undefined) {
+    throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
+  }
+  const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
+  return recommender.recommendForUser(input.userId, numResults, exploration ? { exploration } : {});
+}
+
+function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined): LiveDeployment {
+  if (campaignArn === undefined) {
+    throw new InvalidInputException(
+      'campaignArn is required: the engine has no recommenders (recommenderArn).',
+    );
+  }
+  const deployment = ctx.deployments.get(campaignArn) ?? ctx.deployments.restore(campaignArn);
+  if (!deployment)
+    throw new RuntimeResourceNotFoundException(`Campaign ${campaignArn} does not exist or is not ACTIVE.`);
+  return deployment;
+}
+
+function answer(
+  field: 'itemList' | 'personalizedRanking',
+  items: readonly Recommendation[],
+): Record<string, unknown> {
+  return {
+    [field]: items.map((item) => ({ itemId: item.itemId, score: roundScore(item.score) })),
+    recommendationId: `RID-${randomUUID()}`,
+  };
+}
+
+/** The service reports scores with a handful of significant digits. */
+function roundScore(score: number): number {
+  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
+}

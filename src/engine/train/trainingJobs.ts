@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import type { EngineContext } from '../context.js';
+import { readDatasetTable } from '../data/datasetTable.js';
+import type { SolutionRecord } from '../store/solutionRecords.js';
+import {
+  completeSolutionVersion,
+  readSolutionVersionModel,
+  updateSolutionVersionStatus,
+} from '../store/solutionVersionRecords.js';
+import type { DatasetTable } from './datasetTable.js';
+import { findRecipe } from './recipeCatalog.js';
+import type { TrainingMode, TrainingRequest } from './trainSolution.js';
+import { TrainingStoppedError } from './trainingControl.js';
+import { startTrainingRun } from './trainingWorkerClient.js';
+
+/** Solution version ARNs add an id to the solution's, as the service's do. */
+export function newSolutionVersionArn(solutionArn: string): string {
+  return `${solutionArn}/${randomBytes(4).toString('hex')}`;
+}
+
+/** The group's datasets by type, for the trainer; Interactions must hold data. */
+export function trainingTables(
+  ctx: EngineContext,
+  datasetGroupArn: string,
+): { interactions?: DatasetTable; items?: DatasetTable } {
+  const rows = ctx.db
+    .prepare('SELECT arn, dataset_type FROM datasets WHERE dataset_group_arn = ?')
+    .all(datasetGroupArn) as { arn: string; dataset_type: string }[];
+  const tables: { interactions?: DatasetTable; items?: DatasetTable } = {};
+  for (const row of rows) {
+    const type = row.dataset_type.toUpperCase();
+    if (type !== 'INTERACTIONS' && type !== 'ITEMS') continue;
+    const table = readDatasetTable(ctx.db, row.arn);
+    if (table && table.rowCount > 0) tables[type === 'INTERACTIONS' ? 'interactions' : 'items'] = table;
+  }
+  return tables;
+}
+
+/**
+ * Trains a solution version off the request path, in a worker thread, moving it through the
+ * service's statuses; StopSolutionVersionCreation reaches the worker through `ctx.trainingRuns`.
+ */
+export async function runTraining(
+  ctx: EngineContext,
+  solution: SolutionRecord,
+  versionArn: string,
+  trainingMode: TrainingMode,
+  previousVersionArn: string | undefined,
+): Promise<void> {
+  updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE IN_PROGRESS', ctx.now());
+  const started = performance.now();
+  try {
+    const recipe = findRecipe(solution.recipeArn);
+    if (!recipe) throw new Error(`recipe ${solution.recipeArn} is not supported`);
+    const tables = trainingTables(ctx, solution.datasetGroupArn);
+    if (!tables.interactions)
+      throw new Error('the dataset group has no interactions data: import some first');
+    const config = solution.solutionConfig ?? {};
+    const threshold = config['eventValueThreshold'];
+    const previousModel = previousVersionArn
+      ? readSolutionVersionModel(ctx.db, previousVersionArn)
+      : undefined;
+    const request: TrainingRequest = {
+      algorithm: recipe.algorithm,
+      interactions: tables.interactions,
+      ...(tables.items ? { items: tables.items } : {}),
+      hyperParameters: (config['algorithmHyperParameters'] as Record<string, string> | undefined) ?? {},
+      ...(solution.eventType ? { eventType: solution.eventType } : {}),
+      ...(typeof threshold === 'string' ? { eventValueThreshold: Number(threshold) } : {}),
+      trainingMode,
+      ...(previousModel ? { previousModel } : {}),
+    };
+    const run = startTrainingRun(request);
+    ctx.trainingRuns.set(versionArn, run);
+    const outcome = await run.outcome.finally(() => ctx.trainingRuns.delete(versionArn));
+    const hours = (performance.now() - started) / 3_600_000;
+    completeSolutionVersion(ctx.db, versionArn, outcome.model, outcome.metrics ?? null, hours, ctx.now());
+  } catch (error) {
+    if (error instanceof TrainingStoppedError) {
+      updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE STOPPED', ctx.now());
+      return;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE FAILED', ctx.now(), reason);
+  }
+}

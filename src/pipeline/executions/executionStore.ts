@@ -1,0 +1,236 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { abortOrphanedExecutions, isProcessAlive } from './recovery.js';
+import { executionFromRow, jsonOrNull, visitFromRow, type ExecutionRow, type StateVisitRow } from './rows.js';
+import { EXECUTION_SCHEMA } from './schema.js';
+import type { ExecutionFacts, ExecutionRecord, ExecutionStatus, ExecutionTarget, StateVisit } from './types.js';
+
+/** The store's file in the state dir, next to (not inside) the engine's `engine.sqlite`. */
+export const EXECUTIONS_FILE = 'executions.sqlite';
+
+export interface ExecutionStoreOptions {
+  /** Epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /** @default process.pid */
+  readonly pid?: number;
+  /** @default os.hostname() */
+  readonly host?: string;
+  readonly isProcessAlive?: (pid: number) => boolean;
+}
+
+export interface BeginExecution {
+  readonly pipelineName: string;
+  readonly executionName: string;
+  readonly target: ExecutionTarget;
+  readonly executionArn?: string;
+  readonly resumedFrom?: number;
+}
+
+export interface FinishExecution {
+  readonly status: Exclude<ExecutionStatus, 'RUNNING' | 'SKIPPED'>;
+  readonly facts?: ExecutionFacts;
+  readonly error?: string | null;
+  readonly cause?: string | null;
+  readonly output?: unknown;
+}
+
+export interface SkippedExecution {
+  readonly pipelineName: string;
+  readonly executionName: string;
+  readonly target: ExecutionTarget;
+  readonly reason: string;
+}
+
+/**
+ * The history of retraining runs (SQLite, WAL, so `status` in one process can read while `serve`
+ * writes in another). Multi-row writes run in transactions.
+ */
+export class ExecutionStore {
+  /** Executions found RUNNING at open whose process had died; now ABORTED. */
+  readonly abortedAtOpen: readonly number[];
+  private readonly now: () => number;
+  private readonly pid: number;
+  private readonly host: string;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: ExecutionStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.pid = options.pid ?? process.pid;
+    this.host = options.host ?? hostname();
+    this.abortedAtOpen = abortOrphanedExecutions(db, {
+      host: this.host,
+      now: this.now(),
+      isAlive: options.isProcessAlive ?? isProcessAlive,
+    });
+  }
+
+  begin(input: BeginExecution): ExecutionRecord {
+    const result = this.db
+      .prepare(
+        `INSERT INTO executions (pipeline, execution_name, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
+         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+      )
+      .run(
+        input.pipelineName,
+        input.executionName,
+        input.target,
+        input.executionArn ?? null,
+        this.now(),
+        this.pid,
+        this.host,
+        input.resumedFrom ?? null,
+      );
+    return this.require(Number(result.lastInsertRowid));
+  }
+
+  setExecutionArn(id: number, executionArn: string): void {
+    this.db.prepare(`UPDATE executions SET execution_arn = ? WHERE id = ?`).run(executionArn, id);
+  }
+
+  /** Inserts or updates one state visit (entered, then exited). */
+  saveVisit(executionId: number, visit: StateVisit): void {
+    this.db
+      .prepare(
+        `INSERT INTO state_visits (execution_id, seq, state_name, state_type, iteration, entered_at, exited_at, duration_ms, outcome, retries, error, cause)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (execution_id, seq) DO UPDATE SET exited_at = excluded.exited_at, duration_ms = excluded.duration_ms,
+           outcome = excluded.outcome, retries = excluded.retries, error = excluded.error, cause = excluded.cause`,
+      )
+      .run(
+        executionId,
+        visit.seq,
+        visit.stateName,
+        visit.stateType,
+        visit.iteration,
+        visit.enteredAt,
+        visit.exitedAt,
+        visit.durationMs,
+        visit.outcome,
+        visit.retries,
+        visit.error,
+        visit.cause,
+      );
+  }
+
+  /** Records the end of a run; visits still RUNNING are closed as FAILED with it. */
+  finish(id: number, input: FinishExecution): ExecutionRecord {
+    const facts = input.facts;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE executions SET status = ?, ended_at = ?, solution_version_arn = ?, metrics_json = ?,
+             previous_solution_version_arn = ?, previous_metrics_json = ?, error = ?, cause = ?, output_json = ?
+           WHERE id = ?`,
+        )
+        .run(
+          input.status,
+          this.now(),
+          facts?.solutionVersionArn ?? null,
+          jsonOrNull(facts?.metrics),
+          facts?.previousSolutionVersionArn ?? null,
+          jsonOrNull(facts?.previousMetrics),
+          input.error ?? null,
+          input.cause ?? null,
+          jsonOrNull(input.output),
+          id,
+        );
+      this.db
+        .prepare(`UPDATE state_visits SET outcome = 'FAILED' WHERE execution_id = ? AND outcome = 'RUNNING'`)
+        .run(id);
+    })();
+    return this.require(id);
+  }
+
+  /** A run that was not started (one of the same pipeline was still running): kept so `history` shows it. */
+  recordSkipped(input: SkippedExecution): ExecutionRecord {
+    const at = this.now();
+    const result = this.db
+      .prepare(
+        `INSERT INTO executions (pipeline, execution_name, target, status, started_at, ended_at, owner_pid, owner_host, cause)
+         VALUES (?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
+      )
+      .run(input.pipelineName, input.executionName, input.target, at, at, this.pid, this.host, input.reason);
+    return this.require(Number(result.lastInsertRowid));
+  }
+
+  get(id: number): ExecutionRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM executions WHERE id = ?`).get(id) as ExecutionRow | undefined;
+    return row ? executionFromRow(row) : undefined;
+  }
+
+  /** Newest first. */
+  list(filter: { readonly pipelineName?: string; readonly limit?: number } = {}): ExecutionRecord[] {
+    const rows = (
+      filter.pipelineName === undefined
+        ? this.db.prepare(`SELECT * FROM executions ORDER BY id DESC LIMIT ?`).all(filter.limit ?? -1)
+        : this.db
+            .prepare(`SELECT * FROM executions WHERE pipeline = ? ORDER BY id DESC LIMIT ?`)
+            .all(filter.pipelineName, filter.limit ?? -1)
+    ) as ExecutionRow[];
+    return rows.map(executionFromRow);
+  }
+
+  latest(pipelineName: string): ExecutionRecord | undefined {
+    return this.list({ pipelineName, limit: 1 })[0];
+  }
+
+  /** Executions still RUNNING (in this or another live process), oldest first. */
+  running(pipelineName?: string): ExecutionRecord[] {
+    const rows = (
+      pipelineName === undefined
+        ? this.db.prepare(`SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY id`).all()
+        : this.db.prepare(`SELECT * FROM executions WHERE status = 'RUNNING' AND pipeline = ? ORDER BY id`).all(pipelineName)
+    ) as ExecutionRow[];
+    return rows.map(executionFromRow);
+  }
+
+  /**
+   * The execution a new local run should resume: the pipeline's latest run, if it was ABORTED. Its
+   * execution name is reused so the names of the resources it created match again.
+   */
+  resumable(pipelineName: string): ExecutionRecord | undefined {
+    const latest = this.db
+      .prepare(`SELECT * FROM executions WHERE pipeline = ? AND status != 'SKIPPED' ORDER BY id DESC LIMIT 1`)
+      .get(pipelineName) as ExecutionRow | undefined;
+    return latest && latest.status === 'ABORTED' && latest.target === 'local' ? executionFromRow(latest) : undefined;
+  }
+
+  visits(executionId: number): StateVisit[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM state_visits WHERE execution_id = ? ORDER BY seq`)
+      .all(executionId) as StateVisitRow[];
+    return rows.map(visitFromRow);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private require(id: number): ExecutionRecord {
+    const record = this.get(id);
+    if (!record) throw new Error(`Execution ${id} vanished from the execution store.`);
+    return record;
+  }
+}
+
+export function openExecutionStore(path: string, options: ExecutionStoreOptions = {}): ExecutionStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.transaction(() => {
+      for (const statement of EXECUTION_SCHEMA) db.exec(statement);
+    })();
+    return new ExecutionStore(db, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

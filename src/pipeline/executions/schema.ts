@@ -1,0 +1,48 @@
+import { EXECUTION_STATUSES } from './types.js';
+
+const statuses = EXECUTION_STATUSES.map((status) => `'${status}'`).join(', ');
+
+/**
+ * The execution store's tables, applied idempotently at open. It lives in its own file, apart from
+ * the engine's, because it describes runs of a pipeline wherever they ran (local engine or AWS).
+ * Times are epoch milliseconds.
+ */
+export const EXECUTION_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS executions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pipeline TEXT NOT NULL,
+    execution_name TEXT NOT NULL,
+    target TEXT NOT NULL CHECK (target IN ('local', 'aws')),
+    execution_arn TEXT,
+    status TEXT NOT NULL CHECK (status IN (${statuses})),
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    owner_pid INTEGER,
+    owner_host TEXT,
+    resumed_from INTEGER REFERENCES executions(id),
+    solution_version_arn TEXT,
+    metrics_json TEXT,
+    previous_solution_version_arn TEXT,
+    previous_metrics_json TEXT,
+    error TEXT,
+    cause TEXT,
+    output_json TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS executions_by_pipeline ON executions (pipeline, id)`,
+  `CREATE INDEX IF NOT EXISTS executions_running ON executions (status) WHERE status = 'RUNNING'`,
+  `CREATE TABLE IF NOT EXISTS state_visits (
+    execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    state_name TEXT NOT NULL,
+    state_type TEXT NOT NULL,
+    iteration INTEGER,
+    entered_at INTEGER NOT NULL,
+    exited_at INTEGER,
+    duration_ms INTEGER,
+    outcome TEXT NOT NULL CHECK (outcome IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'CAUGHT')),
+    retries INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    cause TEXT,
+    PRIMARY KEY (execution_id, seq)
+  )`,
+];

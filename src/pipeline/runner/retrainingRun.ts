@@ -1,0 +1,188 @@
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { ExecutionStore } from '../executions/executionStore.js';
+import type { ExecutionRecord, StateVisit } from '../executions/types.js';
+import { executeOnAws } from './awsExecution.js';
+import { FactsCollector } from './executionFacts.js';
+import { isValidExecutionName, newExecutionName } from './executionName.js';
+import { executeLocally } from './localExecution.js';
+import type { NotificationReceipt, Notifier } from './notifier.js';
+import { judge, type TerminalState } from './outcome.js';
+import { resolveTasks } from './definitionCheck.js';
+import type { TaskResource } from './taskResources.js';
+
+/** Run the definition here, calling Personalize at `endpoint` (the embedded engine or any compatible URL). */
+export interface EndpointTarget {
+  readonly kind: 'endpoint';
+  readonly endpoint: string;
+  /** @default us-east-1 */
+  readonly region?: string;
+  /** @default 000000000000: only used to build the local execution ARN. */
+  readonly account?: string;
+  /** A ready client (tests, benchmarks); the endpoint is then informational. */
+  readonly personalize?: PersonalizeClient;
+}
+
+/** Start the state machine deployed by the CDK stack and follow it until it ends. */
+export interface AwsTarget {
+  readonly kind: 'aws';
+  readonly stateMachineArn: string;
+  readonly sfn?: SFNClient;
+  /** @default 10000 */
+  readonly pollIntervalMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type RunTarget = EndpointTarget | AwsTarget;
+
+export type RunEvent =
+  | { readonly type: 'execution-started'; readonly execution: ExecutionRecord }
+  | { readonly type: 'state'; readonly visit: StateVisit }
+  | { readonly type: 'notification'; readonly receipt: NotificationReceipt }
+  | { readonly type: 'execution-finished'; readonly execution: ExecutionRecord };
+
+export interface RetrainingRunOptions {
+  /** The exact JSON the definition builder produced (and the CDK stack deploys). */
+  readonly definition: StateMachineDefinition;
+  readonly pipelineName: string;
+  readonly target: RunTarget;
+  readonly store: ExecutionStore;
+  /** Where `sns:publish` goes locally. Unused on AWS, where the definition publishes to SNS. */
+  readonly notifier: Notifier;
+  /** @default the ABORTED execution's name when resuming one, else a fresh name */
+  readonly executionName?: string;
+  readonly input?: unknown;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Aborting stops the run; it is recorded ABORTED and resumes under the same name next time. */
+  readonly signal?: AbortSignal;
+  /** Local target: every Wait lasts this many ms instead (tests and demos only; real runs honour Waits). */
+  readonly waitOverrideMs?: number;
+  /** Local target: every retry waits this many ms instead of its backoff (tests). */
+  readonly retryOverrideMs?: number;
+}
+
+export interface RetrainingRunOutcome {
+  readonly execution: ExecutionRecord;
+  readonly visits: readonly StateVisit[];
+  readonly notifications: readonly NotificationReceipt[];
+}
+
+/**
+ * One retraining run of a pipeline: picks the execution name (resuming an ABORTED run under its own
+ * name so the resources it created are found again), records the run and every state visit in the
+ * store, executes on the target, and records the outcome: SUCCEEDED, FAILED, REJECTED or ABORTED.
+ */
+export async function runPipeline(options: RetrainingRunOptions): Promise<RetrainingRunOutcome> {
+  const { store, target } = options;
+  // A definition the local runner cannot run is the caller's error, reported before anything is recorded.
+  const tasks = target.kind === 'endpoint' ? resolveTasks(options.definition) : undefined;
+  const resumed = options.executionName === undefined ? store.resumable(options.pipelineName) : undefined;
+  const executionName = options.executionName ?? resumed?.executionName ?? newExecutionName();
+  if (!isValidExecutionName(executionName))
+    throw new RangeError(
+      `Execution name '${executionName}' is not valid for Step Functions: use 1 to 80 characters without spaces, brackets, wildcards or "#%\\^|~\`$&,;:/.`,
+    );
+  const localArn =
+    target.kind === 'endpoint'
+      ? `arn:aws:states:${target.region ?? 'us-east-1'}:${target.account ?? '000000000000'}:execution:${options.pipelineName}:${executionName}`
+      : undefined;
+  const started = store.begin({
+    pipelineName: options.pipelineName,
+    executionName,
+    target: target.kind === 'aws' ? 'aws' : 'local',
+    ...(localArn ? { executionArn: localArn } : {}),
+    ...(resumed ? { resumedFrom: resumed.id } : {}),
+  });
+  options.onEvent?.({ type: 'execution-started', execution: started });
+
+  const facts = new FactsCollector();
+  const visits = new Map<number, StateVisit>();
+  const notifications: NotificationReceipt[] = [];
+  const onVisit = (visit: StateVisit) => {
+    visits.set(visit.seq, visit);
+    store.saveVisit(started.id, visit);
+    options.onEvent?.({ type: 'state', visit });
+  };
+
+  let end: TerminalState;
+  try {
+    end = await execute(options, tasks, executionName, localArn ?? '', facts, onVisit, (receipt) => {
+      notifications.push(receipt);
+      options.onEvent?.({ type: 'notification', receipt });
+    }, (arn) => store.setExecutionArn(started.id, arn));
+  } catch (error) {
+    end = { kind: 'failed', error: 'Runner.Error', cause: error instanceof Error ? error.message : String(error) };
+  }
+  const verdict = judge(end);
+  const execution = store.finish(started.id, {
+    status: verdict.status,
+    facts: facts.facts(),
+    error: verdict.error,
+    cause: verdict.cause,
+    output: end.kind === 'succeeded' ? end.output : null,
+  });
+  options.onEvent?.({ type: 'execution-finished', execution });
+  return { execution, visits: [...visits.values()].sort((a, b) => a.seq - b.seq), notifications };
+}
+
+async function execute(
+  options: RetrainingRunOptions,
+  tasks: ReadonlyMap<string, TaskResource> | undefined,
+  executionName: string,
+  executionArn: string,
+  facts: FactsCollector,
+  onVisit: (visit: StateVisit) => void,
+  onNotification: (receipt: NotificationReceipt) => void,
+  onAwsStarted: (arn: string) => void,
+): Promise<TerminalState> {
+  const { target } = options;
+  if (target.kind === 'aws') {
+    const sfn = target.sfn ?? new SFNClient({});
+    try {
+      return await executeOnAws({
+        sfn,
+        stateMachineArn: target.stateMachineArn,
+        executionName,
+        input: options.input ?? {},
+        facts,
+        onStarted: onAwsStarted,
+        onVisit,
+        ...(target.pollIntervalMs !== undefined ? { pollIntervalMs: target.pollIntervalMs } : {}),
+        ...(target.sleep ? { sleep: target.sleep } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      if (!target.sfn) sfn.destroy();
+    }
+  }
+  const personalize =
+    target.personalize ??
+    new PersonalizeClient({
+      endpoint: target.endpoint,
+      region: target.region ?? 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      // Retries belong to the definition's Retry fields, as on AWS; the SDK must not add its own.
+      maxAttempts: 1,
+    });
+  try {
+    return await executeLocally({
+      definition: options.definition,
+      ...(tasks ? { tasks } : {}),
+      input: options.input ?? {},
+      pipelineName: options.pipelineName,
+      executionName,
+      executionArn,
+      personalize,
+      notifier: options.notifier,
+      facts,
+      onVisit,
+      onNotification,
+      ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
+      ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    if (!target.personalize) personalize.destroy();
+  }
+}

@@ -1,0 +1,161 @@
+import {
+  CreateCampaignCommand,
+  CreateSolutionVersionCommand,
+  DeleteCampaignCommand,
+  DescribeCampaignCommand,
+  InvalidInputException,
+  ListCampaignsCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateCampaignCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestEngine } from '../support/engine.js';
+import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { waitFor } from '../support/wait.js';
+
+async function activeCampaign(personalize: PersonalizeClient, name: string, solutionVersionArn: string) {
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({
+      name,
+      solutionVersionArn,
+      campaignConfig: { itemExplorationConfig: { explorationWeight: '0' } },
+    }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  return campaignArn;
+}
+
+test('a campaign is created on an ACTIVE version, described, listed and deleted', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs');
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({ name: 'front-page', solutionVersionArn }),
+  );
+  assert.equal(campaignArn, 'arn:aws:personalize:us-east-1:000000000000:campaign/front-page');
+  const first = await personalize.send(new DescribeCampaignCommand({ campaignArn }));
+  assert.ok(['CREATE PENDING', 'CREATE IN_PROGRESS'].includes(first.campaign?.status ?? ''));
+  const active = await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  assert.equal(active.campaign?.solutionVersionArn, solutionVersionArn);
+  assert.equal(active.campaign?.minProvisionedTPS, 1);
+  assert.equal(active.campaign?.latestCampaignUpdate, undefined);
+
+  const { campaigns = [] } = await personalize.send(new ListCampaignsCommand({ solutionArn }));
+  assert.deepEqual(
+    campaigns.map((c) => c.campaignArn),
+    [campaignArn],
+  );
+  await personalize.send(new DeleteCampaignCommand({ campaignArn }));
+  await assert.rejects(
+    personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    ResourceNotFoundException,
+  );
+});
+
+test('a campaign cannot deploy a version that is not ACTIVE', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs', RECIPE.userPersonalization, {
+    hidden_dimension: '256',
+    epochs: '200',
+  });
+  const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
+  await assert.rejects(
+    personalize.send(new CreateCampaignCommand({ name: 'early', solutionVersionArn })),
+    (error: unknown) => error instanceof InvalidInputException && /ACTIVE/.test(error.message),
+  );
+});
+
+test('UpdateCampaign reports progress in latestCampaignUpdate while the campaign stays ACTIVE', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs');
+  const v1 = await trainVersion(personalize, solutionArn);
+  const v2 = await trainVersion(personalize, solutionArn);
+  const campaignArn = await activeCampaign(personalize, 'front-page', v1.solutionVersionArn);
+
+  await personalize.send(
+    new UpdateCampaignCommand({ campaignArn, solutionVersionArn: v2.solutionVersionArn }),
+  );
+  const during = await personalize.send(new DescribeCampaignCommand({ campaignArn }));
+  assert.equal(during.campaign?.status, 'ACTIVE');
+  assert.equal(
+    during.campaign?.solutionVersionArn,
+    v1.solutionVersionArn,
+    'the old version serves until the update is live',
+  );
+  assert.equal(during.campaign?.latestCampaignUpdate?.solutionVersionArn, v2.solutionVersionArn);
+  assert.ok(
+    ['CREATE PENDING', 'CREATE IN_PROGRESS'].includes(during.campaign?.latestCampaignUpdate?.status ?? ''),
+  );
+  await assert.rejects(
+    personalize.send(new UpdateCampaignCommand({ campaignArn, solutionVersionArn: v1.solutionVersionArn })),
+    ResourceInUseException,
+  );
+
+  const after = await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.latestCampaignUpdate?.status === 'ACTIVE',
+  );
+  assert.equal(after.campaign?.status, 'ACTIVE');
+  assert.equal(after.campaign?.solutionVersionArn, v2.solutionVersionArn);
+});
+
+test('under concurrent load, an update switches versions atomically: no request fails or sees a mix', async (t) => {
+  const { personalize, runtime, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn, shop } = await importShop(personalize, dataRoot);
+  const upSolution = await createSolution(personalize, datasetGroupArn, 'recs');
+  const popSolution = await createSolution(personalize, datasetGroupArn, 'popular', RECIPE.popularity, {});
+  const personal = await trainVersion(personalize, upSolution);
+  const popular = await trainVersion(personalize, popSolution);
+  const campaignArn = await activeCampaign(personalize, 'switch', personal.solutionVersionArn);
+  const users = shop.users.slice(0, 20).map((user) => user.id);
+  const ask = async (userId: string) => {
+    const response = await runtime.send(
+      new GetRecommendationsCommand({ campaignArn, userId, numResults: 10 }),
+    );
+    return (response.itemList ?? []).map((item) => item.itemId).join(',');
+  };
+
+  const before = new Map(await Promise.all(users.map(async (u) => [u, await ask(u)] as const)));
+  let stop = false;
+  const answers: { userId: string; items: string }[] = [];
+  const load = Array.from({ length: 8 }, async (_, worker) => {
+    for (let n = 0; !stop; n++) {
+      const userId = users[(worker + n) % users.length] ?? '';
+      answers.push({ userId, items: await ask(userId) });
+    }
+  });
+  await personalize.send(
+    new UpdateCampaignCommand({ campaignArn, solutionVersionArn: popular.solutionVersionArn }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.latestCampaignUpdate?.status === 'ACTIVE',
+  );
+  const afterAnswers = new Map(await Promise.all(users.map(async (u) => [u, await ask(u)] as const)));
+  stop = true;
+  await Promise.all(load);
+
+  assert.ok(answers.length > 50, `only ${answers.length} requests ran during the update`);
+  const newOnes = answers.filter((a) => a.items === afterAnswers.get(a.userId)).length;
+  for (const { userId, items } of answers) {
+    assert.ok(
+      items === before.get(userId) || items === afterAnswers.get(userId),
+      `a response for ${userId} matches neither version: ${items}`,
+    );
+  }
+  assert.ok(newOnes > 0, 'no request saw the new version');
+  assert.notEqual(before.get(users[0] ?? ''), afterAnswers.get(users[0] ?? ''));
+});
