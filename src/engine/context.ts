@@ -8,6 +8,15 @@ export type DatasourceResolver =
   | { readonly kind: 'folder'; readonly dataRoot: string }
   | { readonly kind: 's3'; readonly endpoint: string; readonly dataRoot: string };
 
+/**
+ * How long the engine lets work take that is instant locally but slow in the service, so that
+ * clients see (and must handle) the in-progress statuses they will meet on AWS.
+ */
+export interface EngineTimings {
+  /** A campaign creation or update stays IN_PROGRESS at least this long. @default 300 */
+  readonly campaignDeployMs: number;
+}
+
 /** What every operation handler may use. Time is injectable so tests never sleep. */
 export interface EngineContext {
   readonly db: EngineDatabase;
@@ -17,6 +26,7 @@ export interface EngineContext {
   readonly logger: Logger;
   /** Trainings in progress, by solution version ARN, so StopSolutionVersionCreation can reach them. */
   readonly trainingRuns: Map<string, { stop(): void }>;
+  readonly timings: EngineTimings;
   /** The models campaigns serve right now. */
   readonly deployments: LiveDeployments;
   /** Current time in epoch seconds (fractional), as the service puts it on the wire. */

@@ -9,7 +9,7 @@ import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
 import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
 import { decodeModel } from './train/modelCodec.js';
-import type { DatasourceResolver, EngineContext } from './context.js';
+import type { DatasourceResolver, EngineContext, EngineTimings } from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
 
@@ -27,6 +27,7 @@ export interface EngineOptions {
   readonly scope?: ArnScope;
   readonly logger?: Logger;
   readonly now?: () => number;
+  readonly timings?: Partial<EngineTimings>;
 }
 
 export interface RunningEngine {
@@ -57,6 +58,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     datasources,
     logger,
     trainingRuns: new Map(),
+    timings: { campaignDeployMs: 300, ...options.timings },
     deployments: new LiveDeployments(
       (solutionVersionArn) => {
         const blob = readSolutionVersionModel(db, solutionVersionArn);

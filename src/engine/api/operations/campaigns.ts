@@ -1,4 +1,4 @@
-import { setImmediate as nextTick } from 'node:timers/promises';
+import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import {
@@ -181,7 +181,7 @@ function validateExploration(config: z.infer<typeof campaignConfigSchema> | unde
 async function deployCampaign(ctx: EngineContext, arn: string): Promise<void> {
   await nextTick();
   setCampaignStatus(ctx.db, arn, 'CREATE IN_PROGRESS', ctx.now());
-  await nextTick();
+  await sleep(ctx.timings.campaignDeployMs);
   const campaign = findCampaign(ctx.db, arn);
   if (!campaign) return;
   try {
@@ -206,7 +206,7 @@ async function deployCampaign(ctx: EngineContext, arn: string): Promise<void> {
 async function rollOutUpdate(ctx: EngineContext, arn: string): Promise<void> {
   await nextTick();
   setCampaignUpdateStatus(ctx.db, arn, 'CREATE IN_PROGRESS', ctx.now());
-  await nextTick();
+  await sleep(ctx.timings.campaignDeployMs);
   const update = findCampaign(ctx.db, arn)?.latestUpdate;
   if (!update) return;
   try {
