@@ -23,10 +23,14 @@ test('the polyfill rejects its promise with the reason given to reject, and igno
 });
 
 test('after import, Promise.withResolvers exists and behaves as the spec says', async () => {
-  const withResolvers = (Promise as unknown as { withResolvers: <T>() => { promise: Promise<T>; resolve: (v: T) => void } })
-    .withResolvers;
+  const withResolvers = (
+    Promise as unknown as { withResolvers: <T>() => { promise: Promise<T>; resolve: (v: T) => void } }
+  ).withResolvers;
   assert.equal(typeof withResolvers, 'function');
-  const { promise, resolve } = withResolvers.call(Promise) as { promise: Promise<string>; resolve: (v: string) => void };
+  const { promise, resolve } = withResolvers.call(Promise) as {
+    promise: Promise<string>;
+    resolve: (v: string) => void;
+  };
   resolve('ok');
   assert.equal(await promise, 'ok');
 });

@@ -1,25 +1,7 @@
-/**
- * The columnar shape in which the engine's dataset storage hands imported data to training.
- * A local copy of the storage module's reading API (src/engine/data), kept structurally identical so
- * either can be passed where the other is expected.
- */
-export interface StringColumn {
-  readonly kind: 'string';
-  /** Index into `dictionary` per row; -1 for null. */
-  readonly codes: Int32Array;
-  readonly dictionary: string[];
-}
+import type { DatasetTable, NumberColumn, StringColumn } from '../data/datasetTable.js';
 
-export interface NumberColumn {
-  readonly kind: 'number';
-  /** NaN for null. */
-  readonly values: Float64Array;
-}
-
-export interface DatasetTable {
-  readonly rowCount: number;
-  readonly columns: Record<string, StringColumn | NumberColumn>;
-}
+/** The columnar shape in which dataset storage hands imported data to training (src/engine/data). */
+export type { DatasetTable, NumberColumn, StringColumn };
 
 /** Thrown when a dataset lacks a column training needs, or has it with the wrong type. */
 export class TrainingDataError extends Error {

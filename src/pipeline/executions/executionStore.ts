@@ -5,7 +5,13 @@ import { dirname } from 'node:path';
 import { abortOrphanedExecutions, isProcessAlive } from './recovery.js';
 import { executionFromRow, jsonOrNull, visitFromRow, type ExecutionRow, type StateVisitRow } from './rows.js';
 import { EXECUTION_SCHEMA } from './schema.js';
-import type { ExecutionFacts, ExecutionRecord, ExecutionStatus, ExecutionTarget, StateVisit } from './types.js';
+import type {
+  ExecutionFacts,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionTarget,
+  StateVisit,
+} from './types.js';
 
 /** The store's file in the state dir, next to (not inside) the engine's `engine.sqlite`. */
 export const EXECUTIONS_FILE = 'executions.sqlite';
@@ -183,7 +189,9 @@ export class ExecutionStore {
     const rows = (
       pipelineName === undefined
         ? this.db.prepare(`SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY id`).all()
-        : this.db.prepare(`SELECT * FROM executions WHERE status = 'RUNNING' AND pipeline = ? ORDER BY id`).all(pipelineName)
+        : this.db
+            .prepare(`SELECT * FROM executions WHERE status = 'RUNNING' AND pipeline = ? ORDER BY id`)
+            .all(pipelineName)
     ) as ExecutionRow[];
     return rows.map(executionFromRow);
   }
@@ -196,7 +204,9 @@ export class ExecutionStore {
     const latest = this.db
       .prepare(`SELECT * FROM executions WHERE pipeline = ? AND status != 'SKIPPED' ORDER BY id DESC LIMIT 1`)
       .get(pipelineName) as ExecutionRow | undefined;
-    return latest && latest.status === 'ABORTED' && latest.target === 'local' ? executionFromRow(latest) : undefined;
+    return latest && latest.status === 'ABORTED' && latest.target === 'local'
+      ? executionFromRow(latest)
+      : undefined;
   }
 
   visits(executionId: number): StateVisit[] {

@@ -1,4 +1,9 @@
 export { EXECUTIONS_FILE, ExecutionStore, openExecutionStore } from './executionStore.js';
-export type { BeginExecution, ExecutionStoreOptions, FinishExecution, SkippedExecution } from './executionStore.js';
+export type {
+  BeginExecution,
+  ExecutionStoreOptions,
+  FinishExecution,
+  SkippedExecution,
+} from './executionStore.js';
 export type * from './types.js';
 export { EXECUTION_STATUSES, NO_FACTS } from './types.js';

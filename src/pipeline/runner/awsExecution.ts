@@ -52,7 +52,8 @@ export async function executeOnAws(options: AwsExecutionOptions): Promise<Termin
     }),
   );
   const executionArn = started.executionArn;
-  if (!executionArn) throw new Error(`StartExecution on ${options.stateMachineArn} returned no executionArn.`);
+  if (!executionArn)
+    throw new Error(`StartExecution on ${options.stateMachineArn} returned no executionArn.`);
   options.onStarted(executionArn);
   const tracker = new VisitTracker();
   const reader = new HistoryReader(tracker, options.facts);
@@ -66,7 +67,10 @@ export async function executeOnAws(options: AwsExecutionOptions): Promise<Termin
       return terminal(status, described.output, described.error, described.cause);
     }
     if (options.signal?.aborted)
-      return { kind: 'aborted', cause: `Stopped following ${executionArn}; the execution goes on in AWS Step Functions.` };
+      return {
+        kind: 'aborted',
+        cause: `Stopped following ${executionArn}; the execution goes on in AWS Step Functions.`,
+      };
     await sleep(options.pollIntervalMs ?? 10_000, options.signal);
   }
 }
@@ -76,7 +80,12 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, includeExecutionData: true, nextToken }),
+      new GetExecutionHistoryCommand({
+        executionArn,
+        maxResults: 1000,
+        includeExecutionData: true,
+        nextToken,
+      }),
     );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;

@@ -27,7 +27,9 @@ export function resolveTasks(definition: StateMachineDefinition): Map<string, Ta
     const resource = state.Resource ?? '';
     const previous = resources.get(name);
     if (previous !== undefined && previous !== resource) {
-      problems.push(`State '${name}' appears twice with different resources (${previous}, ${resource}); give each Task state its own name.`);
+      problems.push(
+        `State '${name}' appears twice with different resources (${previous}, ${resource}); give each Task state its own name.`,
+      );
       continue;
     }
     resources.set(name, resource);
@@ -37,18 +39,30 @@ export function resolveTasks(definition: StateMachineDefinition): Map<string, Ta
       continue;
     }
     if (resolved.kind === 'personalize' && state.Parameters !== undefined)
-      checkLiteralParameters(resolved.operation.inputSchema, state.Parameters, `State '${name}' Parameters`, problems);
+      checkLiteralParameters(
+        resolved.operation.inputSchema,
+        state.Parameters,
+        `State '${name}' Parameters`,
+        problems,
+      );
     tasks.set(name, resolved);
   }
   if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
   return tasks;
 }
 
-function checkLiteralParameters(schema: ShapeSchema, template: unknown, path: string, problems: string[]): void {
+function checkLiteralParameters(
+  schema: ShapeSchema,
+  template: unknown,
+  path: string,
+  problems: string[],
+): void {
   const ns = NormalizedSchema.of(schema);
   if (typeof template !== 'object' || template === null) return;
   if (ns.isListSchema() && Array.isArray(template)) {
-    template.forEach((item, index) => checkLiteralParameters(ns.getValueSchema(), item, `${path}[${index}]`, problems));
+    template.forEach((item, index) =>
+      checkLiteralParameters(ns.getValueSchema(), item, `${path}[${index}]`, problems),
+    );
     return;
   }
   if (!ns.isStructSchema() || Array.isArray(template)) return;

@@ -21,7 +21,8 @@ export class FactsCollector {
   private readonly metricsByVersion = new Map<string, SolutionMetrics>();
 
   observe(action: string, result: unknown): void {
-    if (action === 'createSolutionVersion') this.created = text(field(result, 'SolutionVersionArn')) ?? this.created;
+    if (action === 'createSolutionVersion')
+      this.created = text(field(result, 'SolutionVersionArn')) ?? this.created;
     if (action === 'describeSolutionVersion')
       this.described = text(field(field(result, 'SolutionVersion'), 'SolutionVersionArn')) ?? this.described;
     if (action === 'getSolutionMetrics') {

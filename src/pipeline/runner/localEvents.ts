@@ -3,7 +3,8 @@ import type { StateVisit } from '../executions/types.js';
 import type { VisitTracker } from './stateVisits.js';
 
 /** One entry of the interpreter's event log (its type is not exported by name). */
-export type LocalEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+export type LocalEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 function causeText(cause: unknown): string | null {
   if (cause === undefined || cause === null) return null;
@@ -18,7 +19,9 @@ export function applyLocalEvent(tracker: VisitTracker, event: LocalEvent): State
     case 'StateEntered':
       return [tracker.entered(event.state.name, event.state.type, event.timestamp, event.index ?? null)];
     case 'StateFailed':
-      return changed(tracker.failed(event.state.name, event.index ?? null, event.Error, causeText(event.Cause)));
+      return changed(
+        tracker.failed(event.state.name, event.index ?? null, event.Error, causeText(event.Cause)),
+      );
     case 'StateRetried':
       return changed(tracker.retried(event.state.name, event.index ?? null));
     case 'StateCaught':

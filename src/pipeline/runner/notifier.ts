@@ -65,7 +65,9 @@ export function createLocalNotifier(options: LocalNotifierOptions): Notifier {
         if (response.ok) return { messageId };
         return failed(`${options.url} answered HTTP ${response.status}`);
       } catch (error) {
-        return failed(`${options.url} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+        return failed(
+          `${options.url} could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
 
       function failed(deliveryError: string): NotificationReceipt {

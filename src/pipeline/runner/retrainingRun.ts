@@ -107,12 +107,25 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
 
   let end: TerminalState;
   try {
-    end = await execute(options, tasks, executionName, localArn ?? '', facts, onVisit, (receipt) => {
-      notifications.push(receipt);
-      options.onEvent?.({ type: 'notification', receipt });
-    }, (arn) => store.setExecutionArn(started.id, arn));
+    end = await execute(
+      options,
+      tasks,
+      executionName,
+      localArn ?? '',
+      facts,
+      onVisit,
+      (receipt) => {
+        notifications.push(receipt);
+        options.onEvent?.({ type: 'notification', receipt });
+      },
+      (arn) => store.setExecutionArn(started.id, arn),
+    );
   } catch (error) {
-    end = { kind: 'failed', error: 'Runner.Error', cause: error instanceof Error ? error.message : String(error) };
+    end = {
+      kind: 'failed',
+      error: 'Runner.Error',
+      cause: error instanceof Error ? error.message : String(error),
+    };
   }
   const verdict = judge(end);
   const execution = store.finish(started.id, {

@@ -82,14 +82,22 @@ function convertIn(schema: NormalizedSchema, value: unknown, path: string): unkn
   }
   if (schema.isMapSchema()) {
     if (!isPlainObject(value))
-      throw new InvalidTaskParametersError(path, `${path} must be a map (a JSON object), got ${JSON.stringify(value)}.`);
+      throw new InvalidTaskParametersError(
+        path,
+        `${path} must be a map (a JSON object), got ${JSON.stringify(value)}.`,
+      );
     const item = schema.getValueSchema();
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, convertIn(item, inner, `${path}.${key}`)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, convertIn(item, inner, `${path}.${key}`)]),
+    );
   }
   if (schema.isTimestampSchema() && (typeof value === 'string' || typeof value === 'number')) {
     const date = new Date(typeof value === 'number' ? value * 1000 : value);
     if (Number.isNaN(date.getTime()))
-      throw new InvalidTaskParametersError(path, `${path} must be an ISO 8601 timestamp, got ${JSON.stringify(value)}.`);
+      throw new InvalidTaskParametersError(
+        path,
+        `${path} must be an ISO 8601 timestamp, got ${JSON.stringify(value)}.`,
+      );
     return date;
   }
   return value;

@@ -31,7 +31,12 @@ export class VisitTracker {
     return snapshot(visit);
   }
 
-  failed(name: string, iteration: number | null, error: string, cause: string | null): StateVisit | undefined {
+  failed(
+    name: string,
+    iteration: number | null,
+    error: string,
+    cause: string | null,
+  ): StateVisit | undefined {
     const visit = this.current(name, iteration);
     if (!visit) return undefined;
     visit.error = error;
@@ -90,6 +95,17 @@ function close(visit: MutableVisit, at: number, outcome: StateVisit['outcome']):
 }
 
 function snapshot(visit: MutableVisit): StateVisit {
-  const { caught: _caught, ...rest } = visit;
-  return { ...rest };
+  return {
+    seq: visit.seq,
+    stateName: visit.stateName,
+    stateType: visit.stateType,
+    iteration: visit.iteration,
+    enteredAt: visit.enteredAt,
+    exitedAt: visit.exitedAt,
+    durationMs: visit.durationMs,
+    outcome: visit.outcome,
+    retries: visit.retries,
+    error: visit.error,
+    cause: visit.cause,
+  };
 }

@@ -6,7 +6,10 @@ export type TaskResource =
   | { readonly kind: 'notification' };
 
 const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
-const NOTIFICATION_RESOURCES = new Set(['arn:aws:states:::sns:publish', 'arn:aws:states:::aws-sdk:sns:publish']);
+const NOTIFICATION_RESOURCES = new Set([
+  'arn:aws:states:::sns:publish',
+  'arn:aws:states:::aws-sdk:sns:publish',
+]);
 
 /** Resolves a Task resource, or returns a message saying why the local runner cannot run it. */
 export function resolveTaskResource(resource: string): TaskResource | string {

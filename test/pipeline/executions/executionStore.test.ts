@@ -50,9 +50,33 @@ test('state visits are saved on entry and updated on exit; finishing closes any 
   const { store } = tempStore(t);
   const { id } = store.begin({ pipelineName: 'shop', executionName: 'e1', target: 'local' });
   const base = { stateType: 'Task', iteration: null, retries: 0, error: null, cause: null } as const;
-  store.saveVisit(id, { ...base, seq: 1, stateName: 'Import', enteredAt: 10, exitedAt: null, durationMs: null, outcome: 'RUNNING' });
-  store.saveVisit(id, { ...base, seq: 1, stateName: 'Import', enteredAt: 10, exitedAt: 25, durationMs: 15, outcome: 'SUCCEEDED' });
-  store.saveVisit(id, { ...base, seq: 2, stateName: 'Train', enteredAt: 25, exitedAt: null, durationMs: null, outcome: 'RUNNING' });
+  store.saveVisit(id, {
+    ...base,
+    seq: 1,
+    stateName: 'Import',
+    enteredAt: 10,
+    exitedAt: null,
+    durationMs: null,
+    outcome: 'RUNNING',
+  });
+  store.saveVisit(id, {
+    ...base,
+    seq: 1,
+    stateName: 'Import',
+    enteredAt: 10,
+    exitedAt: 25,
+    durationMs: 15,
+    outcome: 'SUCCEEDED',
+  });
+  store.saveVisit(id, {
+    ...base,
+    seq: 2,
+    stateName: 'Train',
+    enteredAt: 25,
+    exitedAt: null,
+    durationMs: null,
+    outcome: 'RUNNING',
+  });
   store.finish(id, { status: 'FAILED', error: 'Personalize.LimitExceededException', cause: 'too many' });
   assert.deepEqual(
     store.visits(id).map((v) => [v.stateName, v.outcome, v.durationMs]),
@@ -71,7 +95,11 @@ test('a RUNNING execution whose process is gone is ABORTED at next open; a live 
   const alive = other.begin({ pipelineName: 'toys', executionName: 'alive', target: 'local' });
   other.close();
 
-  const reopened = openExecutionStore(path, { host: 'here', isProcessAlive: (pid) => pid === 222, now: () => 9_000 });
+  const reopened = openExecutionStore(path, {
+    host: 'here',
+    isProcessAlive: (pid) => pid === 222,
+    now: () => 9_000,
+  });
   t.after(() => reopened.close());
   assert.deepEqual(reopened.abortedAtOpen, [dead.id]);
   const aborted = reopened.get(dead.id);
@@ -116,7 +144,9 @@ test('a run left RUNNING by a process that was killed is ABORTED when the store 
   store.close();
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const storeModule = fileURLToPath(new URL('../../../src/pipeline/executions/executionStore.js', import.meta.url));
+  const storeModule = fileURLToPath(
+    new URL('../../../src/pipeline/executions/executionStore.js', import.meta.url),
+  );
   const child = spawn(
     process.execPath,
     [

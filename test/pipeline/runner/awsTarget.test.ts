@@ -19,14 +19,81 @@ const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s));
 
 const HISTORY: HistoryEvent[] = [
   { id: 1, type: 'ExecutionStarted', timestamp: at(0) },
-  { id: 2, previousEventId: 1, type: 'TaskStateEntered', timestamp: at(1), stateEnteredEventDetails: { name: 'Train' } },
-  { id: 3, previousEventId: 2, type: 'TaskScheduled', timestamp: at(1), taskScheduledEventDetails: { resourceType: 'aws-sdk:personalize', resource: 'createSolutionVersion', region: 'us-east-1', parameters: '{}' } },
-  { id: 4, previousEventId: 3, type: 'TaskFailed', timestamp: at(2), taskFailedEventDetails: { resourceType: 'aws-sdk:personalize', resource: 'createSolutionVersion', error: 'Personalize.LimitExceededException', cause: 'busy' } },
-  { id: 5, previousEventId: 4, type: 'TaskScheduled', timestamp: at(4), taskScheduledEventDetails: { resourceType: 'aws-sdk:personalize', resource: 'createSolutionVersion', region: 'us-east-1', parameters: '{}' } },
-  { id: 6, previousEventId: 5, type: 'TaskSucceeded', timestamp: at(5), taskSucceededEventDetails: { resourceType: 'aws-sdk:personalize', resource: 'createSolutionVersion', output: JSON.stringify({ SolutionVersionArn: V2 }) } },
-  { id: 7, previousEventId: 6, type: 'TaskStateExited', timestamp: at(5), stateExitedEventDetails: { name: 'Train' } },
-  { id: 8, previousEventId: 7, type: 'FailStateEntered', timestamp: at(6), stateEnteredEventDetails: { name: 'Rejected' } },
-  { id: 9, previousEventId: 8, type: 'ExecutionFailed', timestamp: at(6), executionFailedEventDetails: { error: 'Pipeline.Rejected', cause: 'worse' } },
+  {
+    id: 2,
+    previousEventId: 1,
+    type: 'TaskStateEntered',
+    timestamp: at(1),
+    stateEnteredEventDetails: { name: 'Train' },
+  },
+  {
+    id: 3,
+    previousEventId: 2,
+    type: 'TaskScheduled',
+    timestamp: at(1),
+    taskScheduledEventDetails: {
+      resourceType: 'aws-sdk:personalize',
+      resource: 'createSolutionVersion',
+      region: 'us-east-1',
+      parameters: '{}',
+    },
+  },
+  {
+    id: 4,
+    previousEventId: 3,
+    type: 'TaskFailed',
+    timestamp: at(2),
+    taskFailedEventDetails: {
+      resourceType: 'aws-sdk:personalize',
+      resource: 'createSolutionVersion',
+      error: 'Personalize.LimitExceededException',
+      cause: 'busy',
+    },
+  },
+  {
+    id: 5,
+    previousEventId: 4,
+    type: 'TaskScheduled',
+    timestamp: at(4),
+    taskScheduledEventDetails: {
+      resourceType: 'aws-sdk:personalize',
+      resource: 'createSolutionVersion',
+      region: 'us-east-1',
+      parameters: '{}',
+    },
+  },
+  {
+    id: 6,
+    previousEventId: 5,
+    type: 'TaskSucceeded',
+    timestamp: at(5),
+    taskSucceededEventDetails: {
+      resourceType: 'aws-sdk:personalize',
+      resource: 'createSolutionVersion',
+      output: JSON.stringify({ SolutionVersionArn: V2 }),
+    },
+  },
+  {
+    id: 7,
+    previousEventId: 6,
+    type: 'TaskStateExited',
+    timestamp: at(5),
+    stateExitedEventDetails: { name: 'Train' },
+  },
+  {
+    id: 8,
+    previousEventId: 7,
+    type: 'FailStateEntered',
+    timestamp: at(6),
+    stateEnteredEventDetails: { name: 'Rejected' },
+  },
+  {
+    id: 9,
+    previousEventId: 8,
+    type: 'ExecutionFailed',
+    timestamp: at(6),
+    executionFailedEventDetails: { error: 'Pipeline.Rejected', cause: 'worse' },
+  },
 ];
 
 test('the AWS target starts the deployed state machine, follows it to its end and reads its history', async (t) => {
@@ -36,7 +103,13 @@ test('the AWS target starts the deployed state machine, follows it to its end an
   sfnMock
     .on(DescribeExecutionCommand)
     .resolvesOnce({ executionArn: EXECUTION, status: 'RUNNING', startDate: at(0) } as never)
-    .resolves({ executionArn: EXECUTION, status: 'FAILED', error: 'Pipeline.Rejected', cause: 'worse', stopDate: at(6) } as never);
+    .resolves({
+      executionArn: EXECUTION,
+      status: 'FAILED',
+      error: 'Pipeline.Rejected',
+      cause: 'worse',
+      stopDate: at(6),
+    } as never);
   sfnMock
     .on(GetExecutionHistoryCommand)
     .resolvesOnce({ events: HISTORY.slice(0, 4) })
@@ -80,7 +153,9 @@ test('the AWS target starts the deployed state machine, follows it to its end an
 test('with the AWS target, a failed StartExecution is recorded as a FAILED run with the reason', async (t) => {
   const sfnMock = mockClient(SFNClient);
   t.after(() => sfnMock.restore());
-  sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error('State machine does not exist'), { name: 'StateMachineDoesNotExist' }));
+  sfnMock
+    .on(StartExecutionCommand)
+    .rejects(Object.assign(new Error('State machine does not exist'), { name: 'StateMachineDoesNotExist' }));
   const { store } = tempStore(t);
   const outcome = await runPipeline({
     definition: { StartAt: 'X', States: { X: { Type: 'Succeed' } } } as unknown as StateMachineDefinition,

@@ -15,7 +15,7 @@ const notifyDefinition = {
       Parameters: {
         TopicArn: 'arn:aws:sns:us-east-1:000000000000:retraining',
         Subject: 'Retraining succeeded',
-        Message: { 'Status': 'SUCCEEDED', 'Execution.$': '$$.Execution.Name' },
+        Message: { Status: 'SUCCEEDED', 'Execution.$': '$$.Execution.Name' },
       },
       End: true,
     },

@@ -22,7 +22,13 @@ test('a Catch on Personalize.ResourceNotFoundException catches the engine error,
           Type: 'Task',
           Resource: 'arn:aws:states:::aws-sdk:personalize:describeSolution',
           Parameters: { SolutionArn: MISSING_SOLUTION },
-          Catch: [{ ErrorEquals: ['Personalize.ResourceNotFoundException'], ResultPath: '$.error', Next: 'Missing' }],
+          Catch: [
+            {
+              ErrorEquals: ['Personalize.ResourceNotFoundException'],
+              ResultPath: '$.error',
+              Next: 'Missing',
+            },
+          ],
           End: true,
         },
         Missing: { Type: 'Pass', End: true },
@@ -37,7 +43,10 @@ test('a Catch on Personalize.ResourceNotFoundException catches the engine error,
   assert.equal(outcome.execution.status, 'SUCCEEDED');
   const output = outcome.execution.output as { error: { Error: string; Cause: string } };
   assert.equal(output.error.Error, 'Personalize.ResourceNotFoundException');
-  assert.match(output.error.Cause, /Solution .*missing does not exist\. \(Service: Personalize, Status Code: 400, Request ID: /);
+  assert.match(
+    output.error.Cause,
+    /Solution .*missing does not exist\. \(Service: Personalize, Status Code: 400, Request ID: /,
+  );
   assert.deepEqual(
     outcome.visits.map((v) => [v.stateName, v.outcome]),
     [
@@ -79,7 +88,12 @@ test('a Retry on Personalize.LimitExceededException fires and the second attempt
     attempts += 1;
     return attempts === 1
       ? { error: 'LimitExceededException', message: 'Too many solution versions in progress.' }
-      : { body: { solutionVersionArn: `arn:aws:personalize:us-east-1:000000000000:solution/shop/v1`, op: operation } };
+      : {
+          body: {
+            solutionVersionArn: `arn:aws:personalize:us-east-1:000000000000:solution/shop/v1`,
+            op: operation,
+          },
+        };
   });
   const { store } = tempStore(t);
   const outcome = await runPipeline({
@@ -88,8 +102,13 @@ test('a Retry on Personalize.LimitExceededException fires and the second attempt
         Train: {
           Type: 'Task',
           Resource: 'arn:aws:states:::aws-sdk:personalize:createSolutionVersion',
-          Parameters: { SolutionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/shop', 'Name.$': '$$.Execution.Name' },
-          Retry: [{ ErrorEquals: ['Personalize.LimitExceededException'], IntervalSeconds: 30, MaxAttempts: 3 }],
+          Parameters: {
+            SolutionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/shop',
+            'Name.$': '$$.Execution.Name',
+          },
+          Retry: [
+            { ErrorEquals: ['Personalize.LimitExceededException'], IntervalSeconds: 30, MaxAttempts: 3 },
+          ],
           End: true,
         },
       },
@@ -113,7 +132,10 @@ test('a Retry on Personalize.LimitExceededException fires and the second attempt
     name: 'retry-test',
   });
   assert.equal(outcome.visits[0]?.retries, 1);
-  assert.equal(outcome.execution.solutionVersionArn, 'arn:aws:personalize:us-east-1:000000000000:solution/shop/v1');
+  assert.equal(
+    outcome.execution.solutionVersionArn,
+    'arn:aws:personalize:us-east-1:000000000000:solution/shop/v1',
+  );
 });
 
 test('the run records the trained version with its metrics and the metrics of the version it was compared with', async (t) => {
@@ -122,7 +144,12 @@ test('the run records the trained version with its metrics and the metrics of th
   const personalize = await startScriptedPersonalize(t, (operation, body) => {
     if (operation === 'CreateSolutionVersion') return { body: { solutionVersionArn: v2 } };
     const arn = body['solutionVersionArn'];
-    return { body: { solutionVersionArn: arn, metrics: { normalized_discounted_cumulative_gain_at_10: arn === v2 ? 0.3 : 0.2 } } };
+    return {
+      body: {
+        solutionVersionArn: arn,
+        metrics: { normalized_discounted_cumulative_gain_at_10: arn === v2 ? 0.3 : 0.2 },
+      },
+    };
   });
   const { store } = tempStore(t);
   const outcome = await runPipeline({
@@ -238,7 +265,11 @@ test('Wait states last their own duration unless a test shortens them', async (t
     },
   });
   const aborted = await pending;
-  assert.equal(aborted.execution.status, 'ABORTED', 'an unshortened 600 s Wait was still waiting when stopped');
+  assert.equal(
+    aborted.execution.status,
+    'ABORTED',
+    'an unshortened 600 s Wait was still waiting when stopped',
+  );
   assert.equal(aborted.execution.cause, 'shutting down');
 });
 
@@ -284,14 +315,22 @@ test('a definition with resources or parameters the runner cannot honour is refu
     runPipeline({
       definition: definition(
         {
-          Lambda: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', Next: 'Typo' },
+          Lambda: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+            Next: 'Typo',
+          },
           Typo: {
             Type: 'Task',
             Resource: 'arn:aws:states:::aws-sdk:personalize:describeSolution',
             Parameters: { solutionArn: 'x' },
             Next: 'Unknown',
           },
-          Unknown: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:personalize:trainEverything', End: true },
+          Unknown: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::aws-sdk:personalize:trainEverything',
+            End: true,
+          },
         },
         'Lambda',
       ),
@@ -331,4 +370,47 @@ test('a connection failure is a retryable Personalize.SdkClientException', async
   assert.equal(outcome.execution.status, 'FAILED');
   assert.equal(outcome.execution.error, 'Personalize.SdkClientException');
   assert.equal(outcome.visits[0]?.retries, 1);
+});
+
+test('Tasks inside a Map run with their iteration recorded on each visit', async (t) => {
+  const { engine } = await startTestEngine(t);
+  const { store } = tempStore(t);
+  const outcome = await runPipeline({
+    definition: definition(
+      {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.arns',
+          MaxConcurrency: 2,
+          ItemProcessor: {
+            StartAt: 'Describe',
+            States: {
+              Describe: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::aws-sdk:personalize:describeSolution',
+                Parameters: { 'SolutionArn.$': '$' },
+                Catch: [{ ErrorEquals: ['Personalize.ResourceNotFoundException'], Next: 'Gone' }],
+                End: true,
+              },
+              Gone: { Type: 'Pass', Result: 'gone', End: true },
+            },
+          },
+          End: true,
+        },
+      },
+      'Each',
+    ),
+    pipelineName: 'shop',
+    target: { kind: 'endpoint', endpoint: engine.url },
+    store,
+    notifier: silentNotifier(),
+    input: { arns: [`${MISSING_SOLUTION}-a`, `${MISSING_SOLUTION}-b`] },
+  });
+  assert.equal(outcome.execution.status, 'SUCCEEDED');
+  assert.deepEqual(outcome.execution.output, ['gone', 'gone']);
+  const describes = outcome.visits.filter((v) => v.stateName === 'Describe');
+  assert.deepEqual(describes.map((v) => [v.iteration, v.outcome]).sort(), [
+    [0, 'CAUGHT'],
+    [1, 'CAUGHT'],
+  ]);
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findPersonalizeOperation } from '../../../src/pipeline/runner/personalizeOperations.js';
-import { InvalidTaskParametersError, fromSdkOutput, toSdkInput } from '../../../src/pipeline/runner/sdkShapes.js';
+import {
+  InvalidTaskParametersError,
+  fromSdkOutput,
+  toSdkInput,
+} from '../../../src/pipeline/runner/sdkShapes.js';
 
 function operation(action: string) {
   const found = findPersonalizeOperation(action);

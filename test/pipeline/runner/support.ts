@@ -27,7 +27,9 @@ export async function startScriptedPersonalize(
       const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
       if ('error' in reply) {
         headers['x-amzn-errortype'] = reply.error;
-        response.writeHead(reply.status ?? 400, headers).end(JSON.stringify({ __type: reply.error, message: reply.message }));
+        response
+          .writeHead(reply.status ?? 400, headers)
+          .end(JSON.stringify({ __type: reply.error, message: reply.message }));
       } else {
         response.writeHead(reply.status ?? 200, headers).end(JSON.stringify(reply.body));
       }
@@ -68,7 +70,10 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-export function tempStore(t: Pick<TestContext, 'after'>, options: Parameters<typeof openExecutionStore>[1] = {}): {
+export function tempStore(
+  t: Pick<TestContext, 'after'>,
+  options: Parameters<typeof openExecutionStore>[1] = {},
+): {
   store: ExecutionStore;
   path: string;
 } {
