@@ -40,7 +40,12 @@ const clientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
 });
 
-async function importOnce(personalize: PersonalizeClient, datasetArn: string, location: string, name: string) {
+async function importOnce(
+  personalize: PersonalizeClient,
+  datasetArn: string,
+  location: string,
+  name: string,
+) {
   const started = performance.now();
   const { datasetImportJobArn } = await personalize.send(
     new CreateDatasetImportJobCommand({ jobName: name, datasetArn, dataSource: { dataLocation: location } }),
@@ -50,17 +55,25 @@ async function importOnce(personalize: PersonalizeClient, datasetArn: string, lo
       new DescribeDatasetImportJobCommand({ datasetImportJobArn }),
     );
     if (datasetImportJob?.status === 'ACTIVE') return performance.now() - started;
-    if (datasetImportJob?.status === 'CREATE FAILED') throw new Error(`import failed: ${datasetImportJob.failureReason}`);
+    if (datasetImportJob?.status === 'CREATE FAILED')
+      throw new Error(`import failed: ${datasetImportJob.failureReason}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
-async function startChildEngine(stateDir: string, dataRoot: string): Promise<{ child: ChildProcess; url: string; started: number }> {
+async function startChildEngine(
+  stateDir: string,
+  dataRoot: string,
+): Promise<{ child: ChildProcess; url: string; started: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'engine', '--port', '0', '--state-dir', stateDir, '--data-root', dataRoot], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'engine', '--port', '0', '--state-dir', stateDir, '--data-root', dataRoot],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (data: Buffer) => {
@@ -111,8 +124,12 @@ try {
   await engine.close();
   const baseMs = median(baseline);
   const importMs = median(imports);
-  console.log(`baseline read+split: ${baseline.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${baseMs.toFixed(0)} ms`);
-  console.log(`import to ACTIVE:    ${imports.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${importMs.toFixed(0)} ms`);
+  console.log(
+    `baseline read+split: ${baseline.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${baseMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `import to ACTIVE:    ${imports.map((ms) => ms.toFixed(0)).join(', ')} ms; median ${importMs.toFixed(0)} ms`,
+  );
   console.log(
     `  => ${((ROWS / importMs) * 1000).toFixed(0)} rows/s (bar ≥ 1,000,000); ${(importMs / baseMs).toFixed(2)}× baseline (bar ≤ 3)`,
   );

@@ -24,7 +24,14 @@ const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const ratingsPath =
   args.find((arg, i) => !arg.startsWith('--') && !(args[i - 1] ?? '').startsWith('--')) ?? MOVIELENS_RATINGS;
 const overrides: Record<string, string> = {};
-for (const key of ['hidden_dimension', 'epochs', 'regularization', 'alpha', 'cg_steps']) {
+for (const key of [
+  'hidden_dimension',
+  'epochs',
+  'regularization',
+  'alpha',
+  'cg_steps',
+  'recency_half_life_days',
+]) {
   const at = args.indexOf(`--${key}`);
   if (at >= 0) overrides[key] = args[at + 1]!;
 }

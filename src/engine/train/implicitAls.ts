@@ -99,10 +99,6 @@ class ConjugateGradientSolver {
   private readonly p: Float64Array;
   private readonly ap: Float64Array;
   private readonly x: Float64Array;
-  private readonly a: Float64Array;
-  private readonly b: Float64Array;
-  /** Rows with more entries than this build A explicitly (k²/2 per entry once, versus 2k per entry per step). */
-  private readonly denseThreshold: number;
 
   constructor(
     private readonly k: number,
@@ -115,38 +111,6 @@ class ConjugateGradientSolver {
     this.p = new Float64Array(k);
     this.ap = new Float64Array(k);
     this.x = new Float64Array(k);
-    this.a = new Float64Array(k * k);
-    this.b = new Float64Array(k);
-    this.denseThreshold = Number(process.env["H4_DENSE"] ?? 2 * k);
-  }
-
-  /** a = YᵀY + λI + Σ (c−1)·y·yᵀ and b = Σ c·y over the row's entries. */
-  private buildDense(fixed: Float32Array, csr: CsrMatrix, start: number, end: number): void {
-    const { k, a, b, gram, alpha } = this;
-    a.set(gram);
-    b.fill(0);
-    for (let e = start; e < end; e++) {
-      const yo = csr.indices[e]! * k;
-      const confidenceMinusOne = alpha * csr.values[e]!;
-      for (let i = 0; i < k; i++) {
-        const yi = fixed[yo + i]!;
-        b[i]! += (1 + confidenceMinusOne) * yi;
-        const wi = confidenceMinusOne * yi;
-        const base = i * k;
-        for (let j = i; j < k; j++) a[base + j]! += wi * fixed[yo + j]!;
-      }
-    }
-    for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) a[j * k + i] = a[i * k + j]!;
-  }
-
-  private denseTimes(v: Float64Array, out: Float64Array): void {
-    const { k, a } = this;
-    for (let i = 0; i < k; i++) {
-      let sum = 0;
-      const base = i * k;
-      for (let j = 0; j < k; j++) sum += a[base + j]! * v[j]!;
-      out[i] = sum;
-    }
   }
 
   /** Gram matrix YᵀY + λI of the fixed side, shared by every row of the sweep. */
@@ -219,26 +183,17 @@ class ConjugateGradientSolver {
         continue;
       }
       for (let f = 0; f < k; f++) x[f] = target[off + f]!;
-      // Long rows (popular items, heavy users) get their matrix A built once, so the CG steps stop
-      // re-reading thousands of scattered factor vectors; short rows multiply through their entries.
-      const dense = end - start > this.denseThreshold;
-      if (dense) this.buildDense(fixed, csr, start, end);
       // Residual r = b − A·x of the warm start, with b = Σ c·y:
       // r = −(YᵀY + λI)·x + Σ (c − (c − 1)(y·x))·y.
-      if (dense) {
-        this.denseTimes(x, r);
-        for (let f = 0; f < k; f++) r[f] = this.b[f]! - r[f]!;
-      } else {
-        this.gramTimes(x, r);
-        for (let f = 0; f < k; f++) r[f] = -r[f]!;
-        for (let e = start; e < end; e++) {
-          const yo = csr.indices[e]! * k;
-          const confidenceMinusOne = this.alpha * csr.values[e]!;
-          let dot = 0;
-          for (let f = 0; f < k; f++) dot += fixed[yo + f]! * x[f]!;
-          const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot;
-          for (let f = 0; f < k; f++) r[f]! += coefficient * fixed[yo + f]!;
-        }
+      this.gramTimes(x, r);
+      for (let f = 0; f < k; f++) r[f] = -r[f]!;
+      for (let e = start; e < end; e++) {
+        const yo = csr.indices[e]! * k;
+        const confidenceMinusOne = this.alpha * csr.values[e]!;
+        let dot = 0;
+        for (let f = 0; f < k; f++) dot += fixed[yo + f]! * x[f]!;
+        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot;
+        for (let f = 0; f < k; f++) r[f]! += coefficient * fixed[yo + f]!;
       }
       let rsOld = 0;
       for (let f = 0; f < k; f++) {
@@ -246,8 +201,7 @@ class ConjugateGradientSolver {
         rsOld += r[f]! * r[f]!;
       }
       for (let step = 0; step < steps && rsOld > 1e-20; step++) {
-        if (dense) this.denseTimes(p, ap);
-        else this.multiply(p, ap, fixed, csr, row);
+        this.multiply(p, ap, fixed, csr, row);
         let pAp = 0;
         for (let f = 0; f < k; f++) pAp += p[f]! * ap[f]!;
         if (!(pAp > 0)) break;

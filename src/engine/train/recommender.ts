@@ -26,6 +26,7 @@ export class Recommender {
   private readonly itemIndex: Map<string, number>;
   private readonly scores: Float64Array;
   private popularOrder: Int32Array | undefined;
+  private totalWeight: number | undefined;
   private readonly candidatesByCutoff = new Map<number, Int32Array>();
 
   constructor(readonly model: TrainedModel) {
@@ -59,7 +60,8 @@ export class Recommender {
   /** Most popular items, for everyone; what unknown users get, as in the service. */
   popular(numResults: number, exclude?: ReadonlySet<number>): Recommendation[] {
     this.popularOrder ??= topK(this.model.itemWeight, this.model.itemIds.length);
-    const total = this.model.itemWeight.reduce((sum, w) => sum + w, 0) || 1;
+    this.totalWeight ??= this.model.itemWeight.reduce((sum, w) => sum + w, 0) || 1;
+    const total = this.totalWeight;
     const out: Recommendation[] = [];
     for (const item of this.popularOrder) {
       if (out.length >= numResults) break;
