@@ -1,0 +1,98 @@
+import type { PipelineConfig } from '../../config/pipelineConfig.js';
+import type { MapState, State } from './asl.js';
+import { CATCH_ALL_TO_FAILURE, PERSONALIZE_ERRORS, TRANSIENT_RETRY, personalizeTask } from './taskPolicy.js';
+
+/** The import job ARN prefix in the dataset's own partition, region and account. */
+function importJobArnPrefix(datasetArn: string): string {
+  const [arn, partition, service, region, account] = datasetArn.split(':');
+  return `${arn}:${partition}:${service}:${region}:${account}:dataset-import-job/`;
+}
+
+/** The static list the Map iterates: one entry per configured dataset, known at build time. */
+export function importList(config: PipelineConfig): Record<string, string>[] {
+  return config.imports.map((item) => ({
+    Kind: item.kind,
+    DatasetArn: item.datasetArn,
+    DataLocation: item.dataLocation,
+    JobArnPrefix: importJobArnPrefix(item.datasetArn),
+  }));
+}
+
+/**
+ * Imports every configured dataset in parallel. Job names derive from the run id (a hash of the
+ * execution name), so a re-run of a crashed execution meets its own job (ResourceAlreadyExists)
+ * and goes on waiting for it instead of importing twice.
+ */
+export function importDatasetsState(config: PipelineConfig, next: string): MapState {
+  const states: Record<string, State> = {
+    NameImportJob: {
+      Type: 'Pass',
+      Parameters: {
+        'Import.$': '$.Import',
+        'JobName.$': "States.Format('{}-{}', $.RunId, $.Import.Kind)",
+        'JobArn.$': "States.Format('{}{}-{}', $.Import.JobArnPrefix, $.RunId, $.Import.Kind)",
+      },
+      Next: 'CreateImportJob',
+    },
+    CreateImportJob: {
+      Type: 'Task',
+      Resource: personalizeTask('createDatasetImportJob'),
+      Parameters: {
+        'JobName.$': '$.JobName',
+        'DatasetArn.$': '$.Import.DatasetArn',
+        DataSource: { 'DataLocation.$': '$.Import.DataLocation' },
+        RoleArn: config.importRoleArn,
+        ImportMode: config.importMode,
+      },
+      ResultPath: null,
+      Retry: [TRANSIENT_RETRY],
+      Catch: [
+        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: null, Next: 'WaitForImport' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' },
+      ],
+      Next: 'WaitForImport',
+    },
+    WaitForImport: { Type: 'Wait', Seconds: config.pollIntervalSeconds, Next: 'DescribeImportJob' },
+    DescribeImportJob: {
+      Type: 'Task',
+      Resource: personalizeTask('describeDatasetImportJob'),
+      Parameters: { 'DatasetImportJobArn.$': '$.JobArn' },
+      ResultSelector: { 'Status.$': '$.DatasetImportJob.Status', 'Job.$': '$.DatasetImportJob' },
+      ResultPath: '$.Job',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' }],
+      Next: 'ImportStatus',
+    },
+    ImportStatus: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.Job.Status', StringEquals: 'ACTIVE', Next: 'ImportDone' },
+        { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED', Next: 'DescribeImportFailure' },
+      ],
+      Default: 'WaitForImport',
+    },
+    DescribeImportFailure: {
+      Type: 'Pass',
+      Parameters: {
+        'Cause.$':
+          "States.Format('Import job {} of {} failed: {}', $.JobArn, $.Import.DataLocation, $.Job.Job.FailureReason)",
+      },
+      ResultPath: '$.Failure',
+      Next: 'ImportJobFailed',
+    },
+    ImportJobFailed: { Type: 'Fail', Error: 'Pipeline.ImportFailed', CausePath: '$.Failure.Cause' },
+    ImportTaskFailed: { Type: 'Fail', ErrorPath: '$.Error.Error', CausePath: '$.Error.Cause' },
+    ImportDone: { Type: 'Succeed' },
+  };
+  return {
+    Type: 'Map',
+    Comment: 'Re-import every configured dataset from its datasource path, in parallel.',
+    ItemsPath: '$.Run.Imports',
+    ItemSelector: { 'Import.$': '$$.Map.Item.Value', 'RunId.$': '$.Run.RunId' },
+    MaxConcurrency: 3,
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'NameImportJob', States: states },
+    ResultPath: null,
+    Catch: [CATCH_ALL_TO_FAILURE],
+    Next: next,
+  };
+}

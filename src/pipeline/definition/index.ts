@@ -1,0 +1,2 @@
+export { buildDefinition, localTopicArn, type DefinitionOptions } from './buildDefinition.js';
+export type { StateMachineDefinition } from './asl.js';

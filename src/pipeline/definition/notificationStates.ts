@@ -1,0 +1,75 @@
+import type { State } from './asl.js';
+import { FAILURE_PATH, SNS_PUBLISH, TRANSIENT_RETRY } from './taskPolicy.js';
+import { REJECTION_PATH } from './gateStates.js';
+
+export const SUCCESS_PATH = 'SummarizeSuccess';
+
+function publish(topicArn: string, subject: string, next: string): State {
+  return {
+    Type: 'Task',
+    Resource: SNS_PUBLISH,
+    Parameters: { TopicArn: topicArn, Subject: subject, 'Message.$': 'States.JsonToString($)' },
+    ResultPath: null,
+    Retry: [TRANSIENT_RETRY],
+    // A notification that cannot be sent must not change the run's outcome.
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: next }],
+    Next: next,
+  };
+}
+
+function summary(outcome: string, pipelineName: string, extra: Record<string, unknown>, next: string): State {
+  return {
+    Type: 'Pass',
+    Parameters: {
+      Outcome: outcome,
+      Pipeline: pipelineName,
+      'ExecutionName.$': '$$.Execution.Name',
+      ...extra,
+      'Detail.$': '$',
+    },
+    Next: next,
+  };
+}
+
+/**
+ * Every outcome ends in a notification carrying a JSON summary with an `Outcome` of SUCCEEDED,
+ * REJECTED or FAILED, then in the matching terminal state. A rejection is a successful execution
+ * (nothing broke) whose output says REJECTED. Step Functions refuses unreachable states, so the
+ * rejection path exists only where a gate can reject.
+ */
+export function notificationStates(
+  topicArn: string,
+  pipelineName: string,
+  metric: string,
+  canReject: boolean,
+): Record<string, State> {
+  const subject = (what: string) => `${pipelineName}: retraining ${what}`.slice(0, 100);
+  const version = { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' };
+  const rejection: Record<string, State> = {
+    [REJECTION_PATH]: summary(
+      'REJECTED',
+      pipelineName,
+      {
+        ...version,
+        Reason: `The new solution version did not pass the ${metric} gate; the campaign was left as it was.`,
+      },
+      'NotifyRejection',
+    ),
+    NotifyRejection: publish(topicArn, subject('rejected by the metric gate'), 'RetrainingRejected'),
+    RetrainingRejected: { Type: 'Succeed' },
+  };
+  return {
+    [SUCCESS_PATH]: summary('SUCCEEDED', pipelineName, version, 'NotifySuccess'),
+    NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
+    RetrainingSucceeded: { Type: 'Succeed' },
+    ...(canReject ? rejection : {}),
+    [FAILURE_PATH]: summary(
+      'FAILED',
+      pipelineName,
+      { 'Error.$': '$.Error.Error', 'Cause.$': '$.Error.Cause' },
+      'NotifyFailure',
+    ),
+    NotifyFailure: publish(topicArn, subject('failed'), 'RetrainingFailed'),
+    RetrainingFailed: { Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' },
+  };
+}

@@ -1,0 +1,118 @@
+import type { PipelineConfig } from '../../config/pipelineConfig.js';
+import type { State } from './asl.js';
+import {
+  CATCH_ALL_TO_FAILURE,
+  FAILURE_PATH,
+  PERSONALIZE_ERRORS,
+  TRANSIENT_RETRY,
+  personalizeTask,
+} from './taskPolicy.js';
+
+/**
+ * Trains a new solution version named after the run. A re-run of a crashed execution gets
+ * ResourceAlreadyExists for that name and adopts the solution's newest version if it carries the
+ * name (a solution trains one version at a time, so the run's own version is the newest).
+ */
+export function trainingStates(config: PipelineConfig, next: string): Record<string, State> {
+  return {
+    CreateSolutionVersion: {
+      Type: 'Task',
+      Resource: personalizeTask('createSolutionVersion'),
+      Parameters: {
+        SolutionArn: config.solutionArn,
+        TrainingMode: config.trainingMode,
+        'Name.$': '$.Run.RunId',
+      },
+      ResultPath: '$.Training',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [
+        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: null, Next: 'FindRunSolutionVersion' },
+        CATCH_ALL_TO_FAILURE,
+      ],
+      Next: 'WaitForTraining',
+    },
+    FindRunSolutionVersion: {
+      Type: 'Task',
+      Resource: personalizeTask('listSolutionVersions'),
+      Parameters: { SolutionArn: config.solutionArn, MaxResults: 1 },
+      ResultSelector: { 'SolutionVersionArn.$': '$.SolutionVersions[0].SolutionVersionArn' },
+      ResultPath: '$.Training',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [CATCH_ALL_TO_FAILURE],
+      Next: 'DescribeNewestSolutionVersion',
+    },
+    DescribeNewestSolutionVersion: {
+      Type: 'Task',
+      Resource: personalizeTask('describeSolutionVersion'),
+      Parameters: { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
+      ResultSelector: { 'Version.$': '$.SolutionVersion' },
+      ResultPath: '$.Found',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [CATCH_ALL_TO_FAILURE],
+      Next: 'IsRunSolutionVersion',
+    },
+    IsRunSolutionVersion: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.Found.Version.Name', IsPresent: true },
+            { Variable: '$.Found.Version.Name', StringEqualsPath: '$.Run.RunId' },
+          ],
+          Next: 'WaitForTraining',
+        },
+      ],
+      Default: 'RunSolutionVersionLost',
+    },
+    RunSolutionVersionLost: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'Pipeline.SolutionVersionNotFound',
+        'Cause.$':
+          "States.Format('A solution version named {} exists but is not the newest of the solution; look it up with ListSolutionVersions and start a new run.', $.Run.RunId)",
+      },
+      ResultPath: '$.Error',
+      Next: FAILURE_PATH,
+    },
+    WaitForTraining: { Type: 'Wait', Seconds: config.pollIntervalSeconds, Next: 'DescribeSolutionVersion' },
+    DescribeSolutionVersion: {
+      Type: 'Task',
+      Resource: personalizeTask('describeSolutionVersion'),
+      Parameters: { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
+      ResultSelector: { 'Status.$': '$.SolutionVersion.Status', 'Version.$': '$.SolutionVersion' },
+      ResultPath: '$.TrainingStatus',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [CATCH_ALL_TO_FAILURE],
+      Next: 'TrainingStatus',
+    },
+    TrainingStatus: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.TrainingStatus.Status', StringEquals: 'ACTIVE', Next: next },
+        { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED', Next: 'TrainingFailed' },
+        { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE STOPPED', Next: 'TrainingStopped' },
+      ],
+      Default: 'WaitForTraining',
+    },
+    TrainingFailed: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'Pipeline.TrainingFailed',
+        'Cause.$':
+          "States.Format('Solution version {} failed: {}', $.Training.SolutionVersionArn, $.TrainingStatus.Version.FailureReason)",
+      },
+      ResultPath: '$.Error',
+      Next: FAILURE_PATH,
+    },
+    TrainingStopped: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'Pipeline.TrainingStopped',
+        'Cause.$':
+          "States.Format('Solution version {} was stopped before it finished.', $.Training.SolutionVersionArn)",
+      },
+      ResultPath: '$.Error',
+      Next: FAILURE_PATH,
+    },
+  };
+}
