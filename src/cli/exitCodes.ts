@@ -10,3 +10,17 @@ export enum ExitCodes {
   /** A scheduled run was skipped because another run of the same pipeline was still going. */
   Skipped = 4,
 }
+
+/** The exit status of a command that ran (or skipped) a retraining run. */
+export function exitCodeForRun(status: string): ExitCodes {
+  switch (status) {
+    case 'SUCCEEDED':
+      return ExitCodes.Success;
+    case 'REJECTED':
+      return ExitCodes.Rejected;
+    case 'SKIPPED':
+      return ExitCodes.Skipped;
+    default:
+      return ExitCodes.Failed;
+  }
+}

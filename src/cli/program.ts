@@ -1,5 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { registerDefinitionCommand } from './commands/definition.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerEngineCommand } from './commands/engine.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerRollbackCommand } from './commands/rollback.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { ExitCodes } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -15,6 +23,14 @@ export function makeProgram(io: CliIo = processIo): Command {
     )
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
+  registerDemoCommand(program, io);
+  registerRunCommand(program, io);
+  registerServeCommand(program, io);
+  registerStatusCommand(program, io);
+  registerHistoryCommand(program, io);
+  registerRollbackCommand(program, io);
+  registerValidateCommand(program, io);
+  registerDefinitionCommand(program, io);
   registerEngineCommand(program, io);
   return program;
 }

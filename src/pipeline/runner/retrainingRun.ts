@@ -1,6 +1,7 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition as BuiltDefinition } from '../definition/asl.js';
 import type { ExecutionStore } from '../executions/executionStore.js';
 import type { ExecutionRecord, StateVisit } from '../executions/types.js';
 import { executeOnAws } from './awsExecution.js';
@@ -44,7 +45,7 @@ export type RunEvent =
 
 export interface RetrainingRunOptions {
   /** The exact JSON the definition builder produced (and the CDK stack deploys). */
-  readonly definition: StateMachineDefinition;
+  readonly definition: StateMachineDefinition | BuiltDefinition;
   readonly pipelineName: string;
   readonly target: RunTarget;
   readonly store: ExecutionStore;
@@ -76,7 +77,7 @@ export interface RetrainingRunOutcome {
 export async function runPipeline(options: RetrainingRunOptions): Promise<RetrainingRunOutcome> {
   const { store, target } = options;
   // A definition the local runner cannot run is the caller's error, reported before anything is recorded.
-  const tasks = target.kind === 'endpoint' ? resolveTasks(options.definition) : undefined;
+  const tasks = target.kind === 'endpoint' ? resolveTasks(interpreterDefinition(options)) : undefined;
   const resumed = options.executionName === undefined ? store.resumable(options.pipelineName) : undefined;
   const executionName = options.executionName ?? resumed?.executionName ?? newExecutionName();
   if (!isValidExecutionName(executionName))
@@ -180,7 +181,7 @@ async function execute(
     });
   try {
     return await executeLocally({
-      definition: options.definition,
+      definition: interpreterDefinition(options),
       ...(tasks ? { tasks } : {}),
       input: options.input ?? {},
       pipelineName: options.pipelineName,
@@ -198,4 +199,9 @@ async function execute(
   } finally {
     if (!target.personalize) personalize.destroy();
   }
+}
+
+/** The builder's typings are stricter than the interpreter's; the JSON is the same. */
+function interpreterDefinition(options: RetrainingRunOptions): StateMachineDefinition {
+  return options.definition as StateMachineDefinition;
 }

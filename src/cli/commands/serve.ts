@@ -1,0 +1,127 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, loadPipelineConfig, type PipelineConfig } from '../../config/pipelineConfig.js';
+import { formatIssue } from '../../config/parametersFile.js';
+import { pipelineNameForFile, selectPipeline } from '../../config/pipelineSelection.js';
+import { DEFAULT_STATE_DIR } from '../../engine/engine.js';
+import { buildDefinition } from '../../pipeline/definition/index.js';
+import { createLocalNotifier, newExecutionName, runPipeline } from '../../pipeline/runner/index.js';
+import { RetrainingScheduler, type ScheduledPipeline } from '../../pipeline/scheduler.js';
+import { UserFacingError } from '../../shared/errors.js';
+import { ExitCodes } from '../exitCodes.js';
+import type { CliIo } from '../io.js';
+import { openLocalRun } from '../localTarget.js';
+import { historyLine } from './history.js';
+
+interface ServeFlags {
+  readonly params: string[];
+  readonly stackName?: string;
+  readonly stateDir: string;
+  readonly endpoint?: string;
+  readonly runNow?: boolean;
+}
+
+interface ServedPipeline extends ScheduledPipeline {
+  readonly config: PipelineConfig;
+}
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description(
+      'Retrain every configured pipeline on its RetrainingRate (UTC) until stopped (Ctrl-C or SIGTERM). Pass several ' +
+        '--params files, or a folder of *.cfg files; each pipeline is named after its file. A pipeline never runs twice ' +
+        'at once (a fire during a run is recorded SKIPPED); different pipelines run in parallel.',
+    )
+    .option(
+      '--params <file-or-folder...>',
+      'parameters files or folders (default: $PARAMS_FILE, else parameters.cfg)',
+      [],
+    )
+    .option('--stack-name <name>', 'name of the pipeline when there is a single parameters file')
+    .option('--state-dir <dir>', 'where local state lives (engine and run history)', DEFAULT_STATE_DIR)
+    .option('--endpoint <url>', 'a Personalize-compatible endpoint to use instead of the embedded engine')
+    .option('--run-now', 'also start every pipeline once right away')
+    .action(async (flags: ServeFlags) => {
+      const pipelines = loadPipelines(flags);
+      const local = await openLocalRun(flags.stateDir, flags.endpoint);
+      const scheduler = new RetrainingScheduler(pipelines, {
+        async run(pipeline, signal) {
+          const { config } = pipeline as ServedPipeline;
+          const outcome = await runPipeline({
+            definition: buildDefinition(config, { pipelineName: pipeline.name }),
+            pipelineName: pipeline.name,
+            target: local.target,
+            store: local.store,
+            notifier: createLocalNotifier({
+              logger: local.logger,
+              ...(config.notificationUrl ? { url: config.notificationUrl } : {}),
+            }),
+            signal,
+          });
+          io.out(`${historyLine(outcome.execution)}\n`);
+        },
+        skipped(pipeline, reason) {
+          const record = local.store.recordSkipped({
+            pipelineName: pipeline.name,
+            executionName: newExecutionName(),
+            target: 'local',
+            reason,
+          });
+          io.out(`${historyLine(record)}  (${reason})\n`);
+        },
+        onError(pipeline, error) {
+          io.err(`${pipeline.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+        },
+      });
+      scheduler.start();
+      io.out(
+        `serving ${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'} (Personalize at ${local.target.endpoint}):\n`,
+      );
+      for (const { name, at } of scheduler.nextRuns())
+        io.out(`  ${name}: next run ${at?.toISOString() ?? 'never'}\n`);
+      if (flags.runNow) for (const pipeline of pipelines) scheduler.fire(pipeline);
+      await new Promise<void>((resolveStop) => {
+        process.once('SIGINT', () => resolveStop());
+        process.once('SIGTERM', () => resolveStop());
+      });
+      io.out('stopping: runs in progress are recorded ABORTED and resume under their own name next time\n');
+      await scheduler.stop();
+      await local.close();
+    });
+}
+
+function loadPipelines(flags: ServeFlags): ServedPipeline[] {
+  const inputs = flags.params.length > 0 ? flags.params : [selectPipeline({}).paramsFile];
+  const files = inputs.flatMap((input) => {
+    try {
+      if (!statSync(input).isDirectory()) return [input];
+    } catch {
+      return [input];
+    }
+    return readdirSync(input)
+      .filter((name) => name.endsWith('.cfg'))
+      .sort()
+      .map((name) => join(input, name));
+  });
+  if (files.length === 0)
+    throw new UserFacingError(`no *.cfg files in ${inputs.join(', ')}.`, ExitCodes.InvalidInput);
+  const problems: string[] = [];
+  const pipelines: ServedPipeline[] = [];
+  for (const file of files) {
+    try {
+      const config = loadPipelineConfig(file);
+      const name =
+        files.length === 1
+          ? selectPipeline({ stackName: flags.stackName }).stackName
+          : pipelineNameForFile(file);
+      pipelines.push({ name, schedule: config.retrainingRate, config });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.issues.map(formatIssue));
+    }
+  }
+  if (problems.length > 0) throw new UserFacingError(problems.join('\n'), ExitCodes.InvalidInput);
+  return pipelines;
+}
