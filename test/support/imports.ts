@@ -49,7 +49,9 @@ export async function createDataset(
   schema: object = datasetType === 'Items' ? ITEMS_SCHEMA : INTERACTIONS_SCHEMA,
 ): Promise<string> {
   const suffix = `${process.pid}-${++counter}`;
-  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: `group-${suffix}` }));
+  const { datasetGroupArn } = await personalize.send(
+    new CreateDatasetGroupCommand({ name: `group-${suffix}` }),
+  );
   const { schemaArn } = await personalize.send(
     new CreateSchemaCommand({ name: `schema-${suffix}`, schema: JSON.stringify(schema) }),
   );
@@ -71,7 +73,8 @@ export async function waitForImport(personalize: PersonalizeClient, arn: string)
     const { datasetImportJob } = await personalize.send(
       new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }),
     );
-    if (datasetImportJob?.status === 'ACTIVE' || datasetImportJob?.status === 'CREATE FAILED') return datasetImportJob;
+    if (datasetImportJob?.status === 'ACTIVE' || datasetImportJob?.status === 'CREATE FAILED')
+      return datasetImportJob;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -96,7 +99,10 @@ export async function importCsv(
 }
 
 /** The dataset's data as plain rows (strings, numbers, null), in stored order. */
-export function readRows(db: EngineDatabase, datasetArn: string): Record<string, string | number | null>[] | undefined {
+export function readRows(
+  db: EngineDatabase,
+  datasetArn: string,
+): Record<string, string | number | null>[] | undefined {
   const table = readDatasetTable(db, datasetArn);
   if (!table) return undefined;
   const rows: Record<string, string | number | null>[] = [];

@@ -1,4 +1,5 @@
 import { FieldValueError } from './importErrors.js';
+import { StringDictionary } from './stringDictionary.js';
 import type { SchemaField } from './schemaFields.js';
 
 /** One column's rows since the last chunk, ready to store: typed-array bytes plus new dictionary entries. */
@@ -48,7 +49,8 @@ export function createColumnBuilder(
 ): ColumnBuilder {
   if (field.type === 'string') return new StringColumnBuilder(field, maxCharsOf(field), capacity, dictionary);
   if (field.type === 'boolean') return new NumberColumnBuilder(field, capacity, parseBoolean);
-  if (field.type === 'float' || field.type === 'double') return new NumberColumnBuilder(field, capacity, parseDecimal);
+  if (field.type === 'float' || field.type === 'double')
+    return new NumberColumnBuilder(field, capacity, parseDecimal);
   if (TIMESTAMP_FIELDS.has(field.name)) return new NumberColumnBuilder(field, capacity, parseEpochSeconds);
   return new NumberColumnBuilder(field, capacity, field.type === 'int' ? parseInt32 : parseLong);
 }
@@ -63,8 +65,8 @@ class StringColumnBuilder implements ColumnBuilder {
   readonly kind = 'string';
   readonly name: string;
   private readonly codes: Int32Array;
-  private readonly codeOf = new Map<string, number>();
-  private delta: string[] = [];
+  private readonly dictionary: StringDictionary;
+  private flushedEntries: number;
   private rows = 0;
 
   constructor(
@@ -75,11 +77,12 @@ class StringColumnBuilder implements ColumnBuilder {
   ) {
     this.name = field.name;
     this.codes = new Int32Array(capacity);
-    dictionary.forEach((value, code) => this.codeOf.set(value, code));
+    this.dictionary = new StringDictionary(dictionary);
+    this.flushedEntries = dictionary.length;
   }
 
   get distinctValues(): number {
-    return this.codeOf.size;
+    return this.dictionary.size;
   }
 
   append(value: string): void {
@@ -88,16 +91,10 @@ class StringColumnBuilder implements ColumnBuilder {
       this.codes[this.rows++] = -1;
       return;
     }
-    let code = this.codeOf.get(value);
-    if (code === undefined) {
-      if (value.length > this.maxChars) {
-        throw new FieldValueError(this.name, `at most ${this.maxChars} characters`, value);
-      }
-      code = this.codeOf.size;
-      // A slice of the chunk's text would keep the whole chunk alive for as long as the dictionary.
-      const own = (' ' + value).slice(1);
-      this.codeOf.set(own, code);
-      this.delta.push(own);
+    const known = this.dictionary.size;
+    const code = this.dictionary.codeOf(value);
+    if (code === known && value.length > this.maxChars) {
+      throw new FieldValueError(this.name, `at most ${this.maxChars} characters`, value);
     }
     this.codes[this.rows++] = code;
   }
@@ -106,10 +103,10 @@ class StringColumnBuilder implements ColumnBuilder {
     const chunk = {
       rows: this.rows,
       data: Buffer.from(this.codes.buffer, 0, this.rows * 4),
-      dictionaryDelta: this.delta,
+      dictionaryDelta: this.dictionary.values.slice(this.flushedEntries),
     };
     this.rows = 0;
-    this.delta = [];
+    this.flushedEntries = this.dictionary.size;
     return chunk;
   }
 }
@@ -145,7 +142,11 @@ class NumberColumnBuilder implements ColumnBuilder {
   }
 
   takeChunk(): ColumnChunk {
-    const chunk = { rows: this.rows, data: Buffer.from(this.values.buffer, 0, this.rows * 8), dictionaryDelta: null };
+    const chunk = {
+      rows: this.rows,
+      data: Buffer.from(this.values.buffer, 0, this.rows * 8),
+      dictionaryDelta: null,
+    };
     this.rows = 0;
     return chunk;
   }

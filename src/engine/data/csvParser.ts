@@ -39,22 +39,9 @@ export class CsvParser {
     const s = this.leftover.length > 0 ? this.leftover + text : text;
     this.leftover = '';
     const length = s.length;
-    const fields = this.fields;
     let pos = 0;
-    let quote = s.indexOf('"');
-    let comma = s.indexOf(',');
     while (pos < length) {
-      if (quote !== -1 && quote < pos) quote = s.indexOf('"', pos);
       let lineBreak = s.indexOf('\n', pos);
-      if (quote !== -1 && (lineBreak === -1 || quote < lineBreak)) {
-        const next = this.parseQuotedRecord(s, pos, final);
-        if (next === -1) {
-          this.keepUnfinished(s, pos);
-          return;
-        }
-        pos = next;
-        continue;
-      }
       if (lineBreak === -1) {
         if (!final) {
           this.keepUnfinished(s, pos);
@@ -64,24 +51,48 @@ export class CsvParser {
       }
       let end = lineBreak;
       if (end > pos && s.charCodeAt(end - 1) === CR) end--;
-      const line = this.nextLine++;
       if (end === pos) {
+        this.nextLine++;
         pos = lineBreak + 1;
         continue;
       }
-      if (end - pos > this.maxRecordChars) this.tooLong(line);
-      let count = 0;
-      let start = pos;
-      for (;;) {
-        if (comma !== -1 && comma < start) comma = s.indexOf(',', start);
-        if (comma === -1 || comma >= end) break;
-        fields[count++] = s.slice(start, comma);
-        start = comma + 1;
+      if (end - pos > this.maxRecordChars) this.tooLong(this.nextLine);
+      if (this.splitPlainLine(s, pos, end)) {
+        this.nextLine++;
+        pos = lineBreak + 1;
+        continue;
       }
-      fields[count++] = s.slice(start, end);
-      this.onRecord(fields, count, line);
-      pos = lineBreak + 1;
+      const next = this.parseQuotedRecord(s, pos, final);
+      if (next === -1) {
+        this.keepUnfinished(s, pos);
+        return;
+      }
+      pos = next;
     }
+  }
+
+  /**
+   * The fast path: a line without quotes, split at commas. Kept as a small function called per line
+   * (rather than a loop inside `feed`) because V8 then optimizes it reliably; a long loop in one call
+   * was seen to run 50 times slower on a loaded machine while waiting for on-stack replacement.
+   * Returns false, having consumed nothing, when the line has a quote.
+   */
+  private splitPlainLine(s: string, start: number, end: number): boolean {
+    const fields = this.fields;
+    let count = 0;
+    let from = start;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === COMMA) {
+        fields[count++] = s.slice(from, i);
+        from = i + 1;
+      } else if (c === QUOTE) {
+        return false;
+      }
+    }
+    fields[count++] = s.slice(from, end);
+    this.onRecord(fields, count, this.nextLine);
+    return true;
   }
 
   /**

@@ -105,7 +105,16 @@ function firstInvalidByte(line: Buffer): number {
   let i = 0;
   while (i < line.length) {
     const lead = line[i] ?? 0;
-    const extra = lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    const extra =
+      lead < 0x80
+        ? 0
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 1
+          : lead >= 0xe0 && lead <= 0xef
+            ? 2
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 3
+              : -1;
     if (extra < 0) return i;
     for (let k = 1; k <= extra; k++) {
       const next = line[i + k];

@@ -43,7 +43,11 @@ export interface WrittenVersion {
 export const CHUNK_ROWS = 65_536;
 
 /** In these datasets a record whose ID already exists replaces the old one (the last one wins). */
-const KEY_FIELD: Readonly<Record<string, string>> = { USERS: 'USER_ID', ITEMS: 'ITEM_ID', ACTIONS: 'ACTION_ID' };
+const KEY_FIELD: Readonly<Record<string, string>> = {
+  USERS: 'USER_ID',
+  ITEMS: 'ITEM_ID',
+  ACTIONS: 'ACTION_ID',
+};
 
 /**
  * Reads every object of the job's data location into a new, uncommitted dataset version and
@@ -57,7 +61,10 @@ export async function writeImportVersion(
 ): Promise<WrittenVersion> {
   const source = await resolveDataLocation(request.dataLocation, request.datasources);
   try {
-    const columns: StoredColumn[] = request.fields.map((field) => ({ name: field.name, kind: columnKindOf(field) }));
+    const columns: StoredColumn[] = request.fields.map((field) => ({
+      name: field.name,
+      kind: columnKindOf(field),
+    }));
     const base = request.importMode === 'INCREMENTAL' ? currentVersion(db, request.datasetArn) : undefined;
     if (request.importMode === 'INCREMENTAL' && !base) {
       throw new ImportError(
@@ -65,7 +72,9 @@ export async function writeImportVersion(
       );
     }
     if (base && JSON.stringify(base.columns) !== JSON.stringify(columns)) {
-      throw new ImportError(`The dataset's stored columns no longer match its schema; run a FULL import instead.`);
+      throw new ImportError(
+        `The dataset's stored columns no longer match its schema; run a FULL import instead.`,
+      );
     }
     const versionId = beginVersion(db, request.datasetArn, request.jobArn, columns, request.now);
     onVersion(versionId);
@@ -95,7 +104,12 @@ export async function writeImportVersion(
 }
 
 /** Points the dataset at the written version and marks the job ACTIVE, in one transaction. */
-export function commitImport(db: EngineDatabase, request: ImportRequest, versionId: number, now: number): void {
+export function commitImport(
+  db: EngineDatabase,
+  request: ImportRequest,
+  versionId: number,
+  now: number,
+): void {
   db.transaction(() => {
     const job = findImportJob(db, request.jobArn);
     if (job?.status !== 'CREATE IN_PROGRESS') {
@@ -173,8 +187,10 @@ async function importObject(
     for await (const chunk of object.read()) parser.push(chunk);
     parser.end();
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ImportError(`${object.uri} line ${error.line}: ${error.detail}`);
-    if (error instanceof FieldValueError) throw new ImportError(`${object.uri} line ${line}, ${error.message}`);
+    if (error instanceof CsvSyntaxError)
+      throw new ImportError(`${object.uri} line ${error.line}: ${error.detail}`);
+    if (error instanceof FieldValueError)
+      throw new ImportError(`${object.uri} line ${line}, ${error.message}`);
     throw error;
   }
   if (!targets) {
@@ -182,7 +198,8 @@ async function importObject(
       `${object.uri} is empty; expected a header line naming the columns (${request.fields.map((f) => f.name).join(',')}) and data rows.`,
     );
   }
-  if (rows === 0) throw new ImportError(`${object.uri} has a header but no data rows; add records from line 2 on.`);
+  if (rows === 0)
+    throw new ImportError(`${object.uri} has a header but no data rows; add records from line 2 on.`);
   return rows;
 }
 
@@ -204,7 +221,8 @@ function mapHeader(
         `${uri} line 1: column '${name}' is not a field of the dataset's schema (${known}); remove the column or add the field to the schema.`,
       );
     }
-    if (targets.includes(builder)) throw new ImportError(`${uri} line 1: column '${name}' appears twice in the header.`);
+    if (targets.includes(builder))
+      throw new ImportError(`${uri} line 1: column '${name}' appears twice in the header.`);
     targets.push(builder);
   }
   const absent = builders.filter((builder) => !targets.includes(builder));
@@ -244,7 +262,12 @@ function keepLatestRecordPerKey(
   clearChunks(db, versionId);
   const encoded = columns.map((column) => {
     const data = table.columns[column.name] as StringColumn | NumberColumn;
-    return [column.name, data.kind === 'string' ? reencode(data, kept) : { values: Float64Array.from(kept, (row) => data.values[row] as number) }] as const;
+    return [
+      column.name,
+      data.kind === 'string'
+        ? reencode(data, kept)
+        : { values: Float64Array.from(kept, (row) => data.values[row] as number) },
+    ] as const;
   });
   for (let start = 0, seq = 0; start < kept.length; start += CHUNK_ROWS, seq++) {
     const end = Math.min(start + CHUNK_ROWS, kept.length);
@@ -253,7 +276,8 @@ function keepLatestRecordPerKey(
       versionId,
       seq,
       encoded.map(([name, column]) => {
-        const slice = 'codes' in column ? column.codes.subarray(start, end) : column.values.subarray(start, end);
+        const slice =
+          'codes' in column ? column.codes.subarray(start, end) : column.values.subarray(start, end);
         return [
           name,
           {
@@ -268,7 +292,10 @@ function keepLatestRecordPerKey(
   return kept.length;
 }
 
-function reencode(column: StringColumn, rows: readonly number[]): { codes: Int32Array; dictionary: string[] } {
+function reencode(
+  column: StringColumn,
+  rows: readonly number[],
+): { codes: Int32Array; dictionary: string[] } {
   const remap = new Int32Array(column.dictionary.length).fill(-1);
   const dictionary: string[] = [];
   const codes = Int32Array.from(rows, (row) => {

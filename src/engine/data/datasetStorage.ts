@@ -158,7 +158,8 @@ export function readDictionary(db: EngineDatabase, versionId: number, column: st
     .all(versionId, column) as { dictionary_json: string | null }[];
   const dictionary: string[] = [];
   for (const row of rows) {
-    if (row.dictionary_json) for (const value of JSON.parse(row.dictionary_json) as string[]) dictionary.push(value);
+    if (row.dictionary_json)
+      for (const value of JSON.parse(row.dictionary_json) as string[]) dictionary.push(value);
   }
   return dictionary;
 }
@@ -169,7 +170,9 @@ export function readColumnChunks(
   column: string,
 ): Iterable<{ row_count: number; data: Buffer }> {
   return db
-    .prepare(`SELECT row_count, data FROM dataset_chunks WHERE version_id = ? AND column_name = ? ORDER BY seq`)
+    .prepare(
+      `SELECT row_count, data FROM dataset_chunks WHERE version_id = ? AND column_name = ? ORDER BY seq`,
+    )
     .iterate(versionId, column) as Iterable<{ row_count: number; data: Buffer }>;
 }
 

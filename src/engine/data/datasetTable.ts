@@ -62,12 +62,16 @@ function fillFromChunks(
   for (const chunk of readColumnChunks(db, versionId, column)) {
     const bytes = chunk.row_count * bytesPerRow;
     if (offset + bytes > target.length || chunk.data.length !== bytes) {
-      throw new Error(`dataset version ${versionId}, column ${column}: stored chunks disagree with its row count`);
+      throw new Error(
+        `dataset version ${versionId}, column ${column}: stored chunks disagree with its row count`,
+      );
     }
     chunk.data.copy(target, offset);
     offset += bytes;
   }
   if (offset !== target.length) {
-    throw new Error(`dataset version ${versionId}, column ${column}: stored chunks hold fewer rows than recorded`);
+    throw new Error(
+      `dataset version ${versionId}, column ${column}: stored chunks hold fewer rows than recorded`,
+    );
   }
 }

@@ -30,7 +30,9 @@ export async function resolveDataLocation(
 ): Promise<DataObjects> {
   const location = parseS3Location(dataLocation);
   if (!location) {
-    throw new ImportError(`${dataLocation} is not an S3 location; use s3://bucket/key.csv or s3://bucket/prefix/`);
+    throw new ImportError(
+      `${dataLocation} is not an S3 location; use s3://bucket/key.csv or s3://bucket/prefix/`,
+    );
   }
   if (datasources.kind === 's3') {
     const { resolveS3Objects } = await import('./s3Objects.js');
@@ -50,7 +52,9 @@ export function resolveFolderObjects(location: S3Location, dataRoot: string): Da
     if (files.length === 0) {
       throw new ImportError(`No .csv objects under ${uri}; put the CSV files there or name one object.`);
     }
-    return files.map((file) => folderObject(s3Uri(location.bucket, relative(bucketDir, file).split(sep).join('/')), file, root));
+    return files.map((file) =>
+      folderObject(s3Uri(location.bucket, relative(bucketDir, file).split(sep).join('/')), file, root),
+    );
   }
   return [folderObject(uri, target, root)];
 }

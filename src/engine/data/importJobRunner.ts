@@ -42,7 +42,13 @@ async function runImport(ctx: EngineContext, job: ScheduledImport): Promise<void
   } catch (error) {
     ctx.logger.error({ err: error, job: job.jobArn }, 'dataset import failed unexpectedly');
     if (ctx.db.open) {
-      setImportJobStatus(ctx.db, job.jobArn, 'CREATE FAILED', ctx.now(), 'The import stopped on an internal error.');
+      setImportJobStatus(
+        ctx.db,
+        job.jobArn,
+        'CREATE FAILED',
+        ctx.now(),
+        'The import stopped on an internal error.',
+      );
     }
   }
 }

@@ -69,7 +69,8 @@ export function insertImportJob(db: EngineDatabase, job: ImportJobRecord): void 
 }
 
 export function findImportJob(db: EngineDatabase, arn: string): ImportJobRecord | undefined {
-  const row = db.prepare('SELECT * FROM dataset_import_jobs WHERE arn = ?').get(arn) as ImportJobRow | undefined;
+  const row = db.prepare('SELECT * FROM dataset_import_jobs WHERE arn = ?').get(arn) as
+    ImportJobRow | undefined;
   return row ? fromRow(row) : undefined;
 }
 
@@ -78,7 +79,9 @@ export function listImportJobs(db: EngineDatabase, datasetArn?: string): ImportJ
   const rows = (
     datasetArn === undefined
       ? db.prepare('SELECT * FROM dataset_import_jobs ORDER BY created, name').all()
-      : db.prepare('SELECT * FROM dataset_import_jobs WHERE dataset_arn = ? ORDER BY created, name').all(datasetArn)
+      : db
+          .prepare('SELECT * FROM dataset_import_jobs WHERE dataset_arn = ? ORDER BY created, name')
+          .all(datasetArn)
   ) as ImportJobRow[];
   return rows.map(fromRow);
 }

@@ -53,9 +53,12 @@ export const datasetImportJobOperations: OperationTable = {
         );
       }
       const arn = buildArn(ctx.scope, 'dataset-import-job', name);
-      if (findImportJob(ctx.db, arn)) throw new ResourceAlreadyExistsException(`Dataset import job ${arn} already exists.`);
+      if (findImportJob(ctx.db, arn))
+        throw new ResourceAlreadyExistsException(`Dataset import job ${arn} already exists.`);
       if (dataset.status !== 'ACTIVE') {
-        throw new ResourceInUseException(`Dataset ${dataset.arn} is ${dataset.status}; wait until it is ACTIVE.`);
+        throw new ResourceInUseException(
+          `Dataset ${dataset.arn} is ${dataset.status}; wait until it is ACTIVE.`,
+        );
       }
       const importMode = input.importMode ?? 'FULL';
       if (importMode === 'INCREMENTAL' && !hasBulkImport(ctx.db, dataset.arn)) {
@@ -64,7 +67,10 @@ export const datasetImportJobOperations: OperationTable = {
         );
       }
       const schema = findSchema(ctx.db, dataset.schemaArn);
-      if (!schema) throw new ResourceNotFoundException(`Schema ${dataset.schemaArn} of dataset ${dataset.arn} does not exist.`);
+      if (!schema)
+        throw new ResourceNotFoundException(
+          `Schema ${dataset.schemaArn} of dataset ${dataset.arn} does not exist.`,
+        );
       const now = ctx.now();
       insertImportJob(ctx.db, {
         arn,
