@@ -50,7 +50,7 @@ export function buildDefinition(
       ResultPath: '$.Run',
       Next: 'ImportDatasets',
     },
-    ImportDatasets: importDatasetsState(config, 'CreateSolutionVersion'),
+    ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),
     ...(config.campaignArn ? campaignStates(config, config.campaignArn, SUCCESS_PATH) : {}),

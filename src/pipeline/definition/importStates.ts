@@ -1,6 +1,12 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import type { MapState, State } from './asl.js';
-import { CATCH_ALL_TO_FAILURE, PERSONALIZE_ERRORS, TRANSIENT_RETRY, personalizeTask } from './taskPolicy.js';
+import {
+  CATCH_ALL_TO_FAILURE,
+  MAX_ATTEMPTS,
+  PERSONALIZE_ERRORS,
+  TRANSIENT_RETRY,
+  personalizeTask,
+} from './taskPolicy.js';
 
 /** The import job ARN prefix in the dataset's own partition, region and account. */
 function importJobArnPrefix(datasetArn: string): string {
@@ -29,8 +35,10 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
       Type: 'Pass',
       Parameters: {
         'Import.$': '$.Import',
-        'JobName.$': "States.Format('{}-{}', $.RunId, $.Import.Kind)",
-        'JobArn.$': "States.Format('{}{}-{}', $.Import.JobArnPrefix, $.RunId, $.Import.Kind)",
+        'RunId.$': '$.RunId',
+        'Attempt.$': '$.Attempt',
+        'JobName.$': "States.Format('{}-{}-{}', $.RunId, $.Import.Kind, $.Attempt)",
+        'JobArn.$': "States.Format('{}{}-{}-{}', $.Import.JobArnPrefix, $.RunId, $.Import.Kind, $.Attempt)",
       },
       Next: 'CreateImportJob',
     },
@@ -47,7 +55,8 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
       ResultPath: null,
       Retry: [TRANSIENT_RETRY],
       Catch: [
-        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: null, Next: 'WaitForImport' },
+        // A re-run meets the job its crashed predecessor created: adopt it and wait for it.
+        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: '$.Adopted', Next: 'WaitForImport' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' },
       ],
       Next: 'WaitForImport',
@@ -67,9 +76,27 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
       Type: 'Choice',
       Choices: [
         { Variable: '$.Job.Status', StringEquals: 'ACTIVE', Next: 'ImportDone' },
+        {
+          // An adopted job may have died with the process that ran it ("interrupted"): try afresh.
+          And: [
+            { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED' },
+            { Variable: '$.Adopted', IsPresent: true },
+            { Variable: '$.Attempt', NumericLessThan: MAX_ATTEMPTS },
+          ],
+          Next: 'NextImportAttempt',
+        },
         { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED', Next: 'DescribeImportFailure' },
       ],
       Default: 'WaitForImport',
+    },
+    NextImportAttempt: {
+      Type: 'Pass',
+      Parameters: {
+        'Import.$': '$.Import',
+        'RunId.$': '$.RunId',
+        'Attempt.$': 'States.MathAdd($.Attempt, 1)',
+      },
+      Next: 'NameImportJob',
     },
     DescribeImportFailure: {
       Type: 'Pass',
@@ -88,7 +115,7 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
     Type: 'Map',
     Comment: 'Re-import every configured dataset from its datasource path, in parallel.',
     ItemsPath: '$.Run.Imports',
-    ItemSelector: { 'Import.$': '$$.Map.Item.Value', 'RunId.$': '$.Run.RunId' },
+    ItemSelector: { 'Import.$': '$$.Map.Item.Value', 'RunId.$': '$.Run.RunId', Attempt: 1 },
     MaxConcurrency: 3,
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'NameImportJob', States: states },
     ResultPath: null,

@@ -43,3 +43,9 @@ export function personalizeTask(action: string): string {
 }
 
 export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
+
+/**
+ * How many times a run creates an import job or solution version for one step. Only a re-run that
+ * adopted a failed resource of its crashed predecessor tries again; a genuine failure fails the run.
+ */
+export const MAX_ATTEMPTS = 3;

@@ -3,6 +3,7 @@ import type { State } from './asl.js';
 import {
   CATCH_ALL_TO_FAILURE,
   FAILURE_PATH,
+  MAX_ATTEMPTS,
   PERSONALIZE_ERRORS,
   TRANSIENT_RETRY,
   personalizeTask,
@@ -15,6 +16,12 @@ import {
  */
 export function trainingStates(config: PipelineConfig, next: string): Record<string, State> {
   return {
+    NameSolutionVersion: {
+      Type: 'Pass',
+      Parameters: { Attempt: 1, 'Name.$': "States.Format('{}-1', $.Run.RunId)" },
+      ResultPath: '$.TrainingRun',
+      Next: 'CreateSolutionVersion',
+    },
     CreateSolutionVersion: {
       Type: 'Task',
       Resource: personalizeTask('createSolutionVersion'),
@@ -26,7 +33,11 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       ResultPath: '$.Training',
       Retry: [TRANSIENT_RETRY],
       Catch: [
-        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: null, Next: 'FindRunSolutionVersion' },
+        {
+          ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists],
+          ResultPath: '$.TrainingRun.Adopted',
+          Next: 'FindRunSolutionVersion',
+        },
         CATCH_ALL_TO_FAILURE,
       ],
       Next: 'WaitForTraining',
@@ -57,7 +68,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         {
           And: [
             { Variable: '$.Found.Version.Name', IsPresent: true },
-            { Variable: '$.Found.Version.Name', StringEqualsPath: '$.Run.RunId' },
+            { Variable: '$.Found.Version.Name', StringEqualsPath: '$.TrainingRun.Name' },
           ],
           Next: 'WaitForTraining',
         },
@@ -69,7 +80,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       Parameters: {
         Error: 'Pipeline.SolutionVersionNotFound',
         'Cause.$':
-          "States.Format('A solution version named {} exists but is not the newest of the solution; look it up with ListSolutionVersions and start a new run.', $.Run.RunId)",
+          "States.Format('A solution version named {} exists but is not the newest of the solution; look it up with ListSolutionVersions and start a new run.', $.TrainingRun.Name)",
       },
       ResultPath: '$.Error',
       Next: FAILURE_PATH,
@@ -89,10 +100,28 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       Type: 'Choice',
       Choices: [
         { Variable: '$.TrainingStatus.Status', StringEquals: 'ACTIVE', Next: next },
+        {
+          // An adopted version may have died with the process that trained it ("interrupted"): train afresh.
+          And: [
+            { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED' },
+            { Variable: '$.TrainingRun.Adopted', IsPresent: true },
+            { Variable: '$.TrainingRun.Attempt', NumericLessThan: MAX_ATTEMPTS },
+          ],
+          Next: 'NextTrainingAttempt',
+        },
         { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED', Next: 'TrainingFailed' },
         { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE STOPPED', Next: 'TrainingStopped' },
       ],
       Default: 'WaitForTraining',
+    },
+    NextTrainingAttempt: {
+      Type: 'Pass',
+      Parameters: {
+        'Attempt.$': 'States.MathAdd($.TrainingRun.Attempt, 1)',
+        'Name.$': "States.Format('{}-{}', $.Run.RunId, States.MathAdd($.TrainingRun.Attempt, 1))",
+      },
+      ResultPath: '$.TrainingRun',
+      Next: 'CreateSolutionVersion',
     },
     TrainingFailed: {
       Type: 'Pass',
