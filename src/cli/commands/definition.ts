@@ -6,6 +6,7 @@ import { loadSelectedPipeline } from '../loadConfig.js';
 export function registerDefinitionCommand(program: Command, io: CliIo): void {
   program
     .command('definition')
+    .summary('print the pipeline as Step Functions (ASL) JSON')
     .description(
       'Print the pipeline as Amazon States Language JSON: exactly what the local runner executes and the CDK stack deploys.',
     )

@@ -21,6 +21,7 @@ const WEEKS_BEFORE = 6;
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
+    .summary('run a full retraining cycle locally on generated data (start here)')
     .description(
       'A full retraining cycle on your machine, no AWS account needed: starts the embedded engine, generates a shop ' +
         'whose catalogue and tastes drift week by week, sets up datasets, a solution and a campaign trained on the ' +

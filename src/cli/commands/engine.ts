@@ -6,6 +6,7 @@ import type { CliIo } from '../io.js';
 export function registerEngineCommand(program: Command, io: CliIo): void {
   program
     .command('engine')
+    .summary('run the embedded Personalize-compatible engine')
     .description(
       'Run the embedded Personalize-compatible engine in the foreground. Point the AWS SDK or CLI at the URL it prints ' +
         '(endpoint option), with any region and credentials.',

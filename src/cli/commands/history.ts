@@ -23,6 +23,7 @@ interface HistoryFlags {
 export function registerHistoryCommand(program: Command, io: CliIo): void {
   program
     .command('history')
+    .summary('list past runs, or show one run step by step')
     .argument('[id]', 'show one run in detail: every step with its duration')
     .description(
       'List past retraining runs, newest first, with outcome, duration, model version and nDCG@10.',

@@ -23,6 +23,7 @@ export function registerRollbackCommand(program: Command, io: CliIo): void {
   withPipelineOptions(
     program
       .command('rollback')
+      .summary('put the campaign back on the previously deployed version')
       .description(
         'Put the campaign back on the solution version it served before the latest successful run (or --to ARN), ' +
           'wait until that version serves, and record it as a run.',

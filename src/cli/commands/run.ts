@@ -25,6 +25,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
   withPipelineOptions(
     program
       .command('run')
+      .summary('run one retraining cycle now (local engine, --endpoint, or AWS)')
       .description(
         'Run one retraining cycle now: re-import the datasets, train a new solution version, gate it on its metrics ' +
           'and roll it out to the campaign. Locally against the embedded engine (default) or --endpoint, or on AWS ' +

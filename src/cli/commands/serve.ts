@@ -29,6 +29,7 @@ interface ServedPipeline extends ScheduledPipeline {
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
+    .summary('retrain each pipeline on its RetrainingRate until stopped')
     .description(
       'Retrain every configured pipeline on its RetrainingRate (UTC) until stopped (Ctrl-C or SIGTERM). Pass several ' +
         '--params files, or a folder of *.cfg files; each pipeline is named after its file. A pipeline never runs twice ' +

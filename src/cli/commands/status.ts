@@ -8,6 +8,7 @@ import { historyLine } from './history.js';
 export function registerStatusCommand(program: Command, io: CliIo): void {
   program
     .command('status')
+    .summary('show runs in progress and the latest run of each pipeline')
     .description("Show each pipeline's runs in progress and its latest run.")
     .option('--state-dir <dir>', 'where local state lives', DEFAULT_STATE_DIR)
     .option('--json', 'print JSON that scripts can rely on')

@@ -24,6 +24,7 @@ interface ValidateFlags {
 export function registerValidateCommand(program: Command, io: CliIo): void {
   program
     .command('validate')
+    .summary('check a parameters file and report every problem')
     .description(
       'Check a parameters file and report every problem at once, each with file:line, the key and how to fix it. ' +
         'With --endpoint (or --region for AWS), also check that the ARNs exist. Exit status 2 on any problem.',
