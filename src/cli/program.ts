@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDefinitionCommand } from './commands/definition.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEngineCommand } from './commands/engine.js';
 import { registerHistoryCommand } from './commands/history.js';
@@ -22,7 +23,11 @@ export function makeProgram(io: CliIo = processIo): Command {
         'embedded Personalize-compatible engine.',
     )
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nNew here? `npx personalize-retrain demo` runs a whole cycle locally. Docs: README.md and docs/.',
+    );
   registerDemoCommand(program, io);
   registerRunCommand(program, io);
   registerServeCommand(program, io);
@@ -31,6 +36,7 @@ export function makeProgram(io: CliIo = processIo): Command {
   registerRollbackCommand(program, io);
   registerValidateCommand(program, io);
   registerDefinitionCommand(program, io);
+  registerDeployCommands(program, io);
   registerEngineCommand(program, io);
   return program;
 }

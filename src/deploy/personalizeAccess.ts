@@ -1,0 +1,164 @@
+import type { PipelineConfig } from '../config/pipelineConfig.js';
+import type { StateMachineDefinition } from '../pipeline/definition/index.js';
+import { definitionTasks } from './definitionTasks.js';
+import { DeploymentConfigError } from './deploymentErrors.js';
+
+const PERSONALIZE_SDK_PREFIX = 'arn:aws:states:::aws-sdk:personalize:';
+const SNS_PUBLISH_RESOURCES = new Set([
+  'arn:aws:states:::sns:publish',
+  'arn:aws:states:::aws-sdk:sns:publish',
+]);
+
+/** The kinds of Personalize resource an IAM statement can name for this pipeline. */
+type ResourceKind = 'datasetImportJobs' | 'datasets' | 'solution' | 'solutionVersions' | 'campaign' | 'any';
+
+/**
+ * Which resources each Personalize action is authorized against, after the service authorization
+ * reference for Personalize. A solution version's ARN is its solution's ARN plus `/<id>`. The List*
+ * actions there have no resource type, so IAM accepts only `"*"` for them.
+ */
+const ACTION_RESOURCES: Readonly<Record<string, readonly ResourceKind[]>> = {
+  CreateDatasetImportJob: ['datasetImportJobs', 'datasets'],
+  DescribeDatasetImportJob: ['datasetImportJobs'],
+  CreateSolutionVersion: ['solution'],
+  DescribeSolution: ['solution'],
+  DescribeSolutionVersion: ['solutionVersions'],
+  GetSolutionMetrics: ['solutionVersions'],
+  StopSolutionVersionCreation: ['solutionVersions'],
+  DescribeCampaign: ['campaign'],
+  UpdateCampaign: ['campaign'],
+  ListDatasetImportJobs: ['any'],
+  ListSolutionVersions: ['any'],
+  ListCampaigns: ['any'],
+};
+
+/** Actions whose request hands `ImportRoleArn` to Personalize, which needs iam:PassRole on it. */
+const PASSES_IMPORT_ROLE = new Set(['CreateDatasetImportJob']);
+
+/** What the definition's Task states call, in IAM terms. */
+export interface DefinitionAccess {
+  /** IAM action names (`personalize:CreateDatasetImportJob`), sorted, each once. */
+  readonly personalizeActions: readonly string[];
+  readonly publishesNotifications: boolean;
+}
+
+/** One statement of the state machine role's policy. */
+export interface AccessStatement {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * Reads the permissions off the definition: a Personalize action the definition does not call is
+ * never granted, and a Task resource the stack does not know how to authorize stops the synth.
+ */
+export function definitionAccess(definition: StateMachineDefinition): DefinitionAccess {
+  const actions = new Set<string>();
+  const problems: string[] = [];
+  let publishesNotifications = false;
+  for (const { stateName, resource } of definitionTasks(definition)) {
+    if (SNS_PUBLISH_RESOURCES.has(resource)) {
+      publishesNotifications = true;
+    } else if (resource.startsWith(PERSONALIZE_SDK_PREFIX)) {
+      const sdkAction = resource.slice(PERSONALIZE_SDK_PREFIX.length);
+      const action = sdkAction.charAt(0).toUpperCase() + sdkAction.slice(1);
+      if (ACTION_RESOURCES[action]) actions.add(action);
+      else
+        problems.push(
+          `state '${stateName}' calls personalize:${action}, which has no resource rule: add it to ACTION_RESOURCES in src/deploy/personalizeAccess.ts with the resources the service authorizes it against.`,
+        );
+    } else {
+      problems.push(
+        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations and sns:publish.`,
+      );
+    }
+  }
+  if (problems.length > 0)
+    throw new DeploymentConfigError(
+      `The pipeline definition cannot be deployed with least-privilege permissions:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  return {
+    personalizeActions: [...actions].sort().map((action) => `personalize:${action}`),
+    publishesNotifications,
+  };
+}
+
+/**
+ * The import job ARNs the pipeline may create, in each dataset's own partition, region and account.
+ * Job names derive from the execution name, which exists only at run time, so the name part must be
+ * a wildcard: nothing narrower than `dataset-import-job/*` can be known when the stack deploys.
+ */
+export function importJobPatterns(config: PipelineConfig): string[] {
+  const patterns = config.imports.map((item) => {
+    const [arn, partition, service, region, account] = item.datasetArn.split(':');
+    return `${arn}:${partition}:${service}:${region}:${account}:dataset-import-job/*`;
+  });
+  return [...new Set(patterns)];
+}
+
+function resourcesOf(kind: ResourceKind, config: PipelineConfig, action: string): string[] {
+  switch (kind) {
+    case 'datasetImportJobs':
+      return importJobPatterns(config);
+    case 'datasets':
+      return config.imports.map((item) => item.datasetArn);
+    case 'solution':
+      return [config.solutionArn];
+    case 'solutionVersions':
+      return [`${config.solutionArn}/*`];
+    case 'campaign':
+      if (!config.campaignArn)
+        throw new DeploymentConfigError(
+          `The definition calls personalize:${action} but ${config.sourceFile} sets no CampaignArn: rebuild the definition from the same config.`,
+        );
+      return [config.campaignArn];
+    case 'any':
+      return ['*'];
+  }
+}
+
+const SID_WORDS: Readonly<Record<ResourceKind, string>> = {
+  datasetImportJobs: 'ImportJobs',
+  datasets: 'Datasets',
+  solution: 'Solution',
+  solutionVersions: 'SolutionVersions',
+  campaign: 'Campaign',
+  any: 'AnyResource',
+};
+
+/**
+ * The state machine role's statements: the definition's Personalize actions on the config's ARNs,
+ * grouped by identical resource lists, and iam:PassRole on the import role only, only towards
+ * Personalize. Deterministic order, so the template does not churn between synths.
+ */
+export function personalizeStatements(config: PipelineConfig, access: DefinitionAccess): AccessStatement[] {
+  const groups = new Map<string, { kinds: readonly ResourceKind[]; actions: string[] }>();
+  for (const qualified of access.personalizeActions) {
+    const action = qualified.slice('personalize:'.length);
+    const kinds = ACTION_RESOURCES[action] ?? [];
+    const key = kinds.join('+');
+    const group = groups.get(key) ?? { kinds, actions: [] };
+    group.actions.push(qualified);
+    groups.set(key, group);
+  }
+  const statements: AccessStatement[] = [...groups.values()]
+    .map(({ kinds, actions }) => ({
+      sid: `Personalize${kinds.map((kind) => SID_WORDS[kind]).join('And')}`,
+      actions,
+      resources: kinds.flatMap((kind) => resourcesOf(kind, config, actions[0] ?? '')),
+    }))
+    .sort((a, b) => a.sid.localeCompare(b.sid));
+  const passesRole = access.personalizeActions.some((qualified) =>
+    PASSES_IMPORT_ROLE.has(qualified.slice('personalize:'.length)),
+  );
+  if (passesRole)
+    statements.push({
+      sid: 'PassImportRoleToPersonalize',
+      actions: ['iam:PassRole'],
+      resources: [config.importRoleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
+    });
+  return statements;
+}

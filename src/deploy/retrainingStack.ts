@@ -1,0 +1,43 @@
+import { basename } from 'node:path';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { PipelineConfig } from '../config/pipelineConfig.js';
+import { DeploymentConfigError } from './deploymentErrors.js';
+import { pipelineEnvironment } from './pipelineEnvironment.js';
+import { RetrainingPipeline, type RetrainingPipelineProps } from './retrainingPipeline.js';
+
+export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackName'> {
+  readonly config: PipelineConfig;
+  /** The CloudFormation stack name (`STACK_NAME`); also the construct id and template file name. */
+  readonly stackName: string;
+  readonly pipeline?: Omit<RetrainingPipelineProps, 'config' | 'pipelineName'>;
+}
+
+/** One pipeline per stack, in the account and region of its solution. */
+export class RetrainingStack extends Stack {
+  readonly pipeline: RetrainingPipeline;
+
+  constructor(scope: Construct, props: RetrainingStackProps) {
+    const { config, stackName, pipeline, ...stackProps } = props;
+    super(scope, checkedStackName(stackName), {
+      ...stackProps,
+      stackName,
+      env: pipelineEnvironment(config),
+      // The file's name only: the same stack from `synth` and from the toolkit, and no local paths in AWS.
+      description: `Personalize retraining pipeline ${stackName} (${basename(config.sourceFile)}): imports, training, metric gate, campaign update.`,
+    });
+    this.pipeline = new RetrainingPipeline(this, 'Pipeline', {
+      ...pipeline,
+      config,
+      pipelineName: stackName,
+    });
+  }
+}
+
+/** CloudFormation's rule for stack names, checked here so a bad STACK_NAME is one clear line. */
+function checkedStackName(stackName: string): string {
+  if (/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) return stackName;
+  throw new DeploymentConfigError(
+    `'${stackName}' cannot name a CloudFormation stack: use up to 128 letters, digits and hyphens, starting with a letter (STACK_NAME or --stack-name).`,
+  );
+}
