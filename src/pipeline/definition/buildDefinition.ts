@@ -3,8 +3,8 @@ import type { State, StateMachineDefinition } from './asl.js';
 import { campaignStates } from './campaignStates.js';
 import { gateStates } from './gateStates.js';
 import { importDatasetsState, importList } from './importStates.js';
-import { SUCCESS_PATH, notificationStates } from './notificationStates.js';
-import { trainingStates } from './trainingStates.js';
+import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
+import { busyCheckStates, trainingStates } from './trainingStates.js';
 
 export interface DefinitionOptions {
   /**
@@ -48,8 +48,9 @@ export function buildDefinition(
         Imports: importList(config),
       },
       ResultPath: '$.Run',
-      Next: 'ImportDatasets',
+      Next: 'CheckTrainingInProgress',
     },
+    ...busyCheckStates(config, 'ImportDatasets', SKIP_PATH),
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),

@@ -3,6 +3,7 @@ import { FAILURE_PATH, SNS_PUBLISH, TRANSIENT_RETRY } from './taskPolicy.js';
 import { REJECTION_PATH } from './gateStates.js';
 
 export const SUCCESS_PATH = 'SummarizeSuccess';
+export const SKIP_PATH = 'SummarizeSkip';
 
 function publish(topicArn: string, subject: string, next: string): State {
   return {
@@ -33,7 +34,7 @@ function summary(outcome: string, pipelineName: string, extra: Record<string, un
 
 /**
  * Every outcome ends in a notification carrying a JSON summary with an `Outcome` of SUCCEEDED,
- * REJECTED or FAILED, then in the matching terminal state. A rejection is a successful execution
+ * REJECTED, SKIPPED or FAILED, then in the matching terminal state. A rejection is a successful execution
  * (nothing broke) whose output says REJECTED. Step Functions refuses unreachable states, so the
  * rejection path exists only where a gate can reject.
  */
@@ -63,6 +64,17 @@ export function notificationStates(
     NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
     RetrainingSucceeded: { Type: 'Succeed' },
     ...(canReject ? rejection : {}),
+    [SKIP_PATH]: summary(
+      'SKIPPED',
+      pipelineName,
+      {
+        'Reason.$':
+          "States.Format('Solution version {} is still training; this run stood down to leave it be.', $.Busy.Versions[0].SolutionVersionArn)",
+      },
+      'NotifySkip',
+    ),
+    NotifySkip: publish(topicArn, subject('skipped: a training is still running'), 'RetrainingSkipped'),
+    RetrainingSkipped: { Type: 'Succeed' },
     [FAILURE_PATH]: summary(
       'FAILED',
       pipelineName,

@@ -14,6 +14,44 @@ import {
  * ResourceAlreadyExists for that name and adopts the solution's newest version if it carries the
  * name (a solution trains one version at a time, so the run's own version is the newest).
  */
+/**
+ * A run that starts while the solution still trains a version (the previous run, or someone by
+ * hand) stands down instead of queueing a second training: it ends SKIPPED and says why.
+ */
+export function busyCheckStates(config: PipelineConfig, next: string, skip: string): Record<string, State> {
+  const newest = '$.Busy.Versions[0].Status';
+  return {
+    CheckTrainingInProgress: {
+      Type: 'Task',
+      Resource: personalizeTask('listSolutionVersions'),
+      Parameters: { SolutionArn: config.solutionArn, MaxResults: 1 },
+      ResultSelector: { 'Versions.$': '$.SolutionVersions' },
+      ResultPath: '$.Busy',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [CATCH_ALL_TO_FAILURE],
+      Next: 'IsTrainingInProgress',
+    },
+    IsTrainingInProgress: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: newest, IsPresent: true },
+            {
+              Or: ['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING'].map((status) => ({
+                Variable: newest,
+                StringEquals: status,
+              })),
+            },
+          ],
+          Next: skip,
+        },
+      ],
+      Default: next,
+    },
+  };
+}
+
 export function trainingStates(config: PipelineConfig, next: string): Record<string, State> {
   return {
     NameSolutionVersion: {

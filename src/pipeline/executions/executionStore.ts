@@ -35,7 +35,7 @@ export interface BeginExecution {
 }
 
 export interface FinishExecution {
-  readonly status: Exclude<ExecutionStatus, 'RUNNING' | 'SKIPPED'>;
+  readonly status: Exclude<ExecutionStatus, 'RUNNING'>;
   readonly facts?: ExecutionFacts;
   readonly error?: string | null;
   readonly cause?: string | null;

@@ -9,6 +9,8 @@ import type { ExecutionStatus } from '../executions/types.js';
 export const REJECTION_ERROR = 'Pipeline.Rejected';
 export const OUTCOME_FIELD = 'Outcome';
 export const REJECTED_OUTCOME = 'REJECTED';
+/** A successful end whose output says `"Outcome": "SKIPPED"`: the run found work still in progress and stood down. */
+export const SKIPPED_OUTCOME = 'SKIPPED';
 
 /** The interpreter's (or Step Functions') end of an execution, before it is read as a retraining outcome. */
 export type TerminalState =
@@ -17,7 +19,7 @@ export type TerminalState =
   | { readonly kind: 'aborted'; readonly cause: string };
 
 export interface RunVerdict {
-  readonly status: Exclude<ExecutionStatus, 'RUNNING' | 'SKIPPED'>;
+  readonly status: Exclude<ExecutionStatus, 'RUNNING'>;
   readonly error: string | null;
   readonly cause: string | null;
 }
@@ -26,13 +28,16 @@ export function judge(end: TerminalState): RunVerdict {
   switch (end.kind) {
     case 'succeeded': {
       const output = end.output;
-      const flagged =
-        typeof output === 'object' &&
-        output !== null &&
-        (output as Record<string, unknown>)[OUTCOME_FIELD] === REJECTED_OUTCOME;
-      return flagged
-        ? { status: 'REJECTED', error: REJECTION_ERROR, cause: rejectionReason(output) }
-        : { status: 'SUCCEEDED', error: null, cause: null };
+      const outcome =
+        typeof output === 'object' && output !== null
+          ? (output as Record<string, unknown>)[OUTCOME_FIELD]
+          : undefined;
+      if (outcome === REJECTED_OUTCOME) {
+        return { status: 'REJECTED', error: REJECTION_ERROR, cause: rejectionReason(output as object) };
+      }
+      if (outcome === SKIPPED_OUTCOME)
+        return { status: 'SKIPPED', error: null, cause: rejectionReason(output as object) };
+      return { status: 'SUCCEEDED', error: null, cause: null };
     }
     case 'failed':
       return end.error === REJECTION_ERROR
