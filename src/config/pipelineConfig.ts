@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PERSONALIZE_METRICS, type PersonalizeMetric } from '../shared/personalizeMetrics.js';
 import {
   closestKey,
   formatIssue,
@@ -9,17 +10,8 @@ import {
 import { parseSchedule, ScheduleError, type Schedule } from './schedule.js';
 
 /** Personalize's offline metrics (GetSolutionMetrics), any of which can gate a deployment. */
-export const GATE_METRICS = [
-  'coverage',
-  'mean_reciprocal_rank_at_25',
-  'normalized_discounted_cumulative_gain_at_5',
-  'normalized_discounted_cumulative_gain_at_10',
-  'normalized_discounted_cumulative_gain_at_25',
-  'precision_at_5',
-  'precision_at_10',
-  'precision_at_25',
-] as const;
-export type GateMetric = (typeof GATE_METRICS)[number];
+export const GATE_METRICS = PERSONALIZE_METRICS;
+export type GateMetric = PersonalizeMetric;
 
 export type DatasetKind = 'users' | 'items' | 'interactions';
 

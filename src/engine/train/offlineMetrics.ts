@@ -1,3 +1,4 @@
+import { PERSONALIZE_METRICS, type PersonalizeMetric } from '../../shared/personalizeMetrics.js';
 /**
  * The service's offline metrics for one query (a test user's recommendations against the items they
  * actually interacted with next), with binary relevance. Averaged over queries by summarizeMetrics.
@@ -41,18 +42,9 @@ export function ndcgAtK(recommended: ArrayLike<number>, relevant: ReadonlySet<nu
 }
 
 /** The keys GetSolutionMetrics returns, in the service's spelling. */
-export const METRIC_KEYS = [
-  'coverage',
-  'mean_reciprocal_rank_at_25',
-  'normalized_discounted_cumulative_gain_at_5',
-  'normalized_discounted_cumulative_gain_at_10',
-  'normalized_discounted_cumulative_gain_at_25',
-  'precision_at_5',
-  'precision_at_10',
-  'precision_at_25',
-] as const;
+export const METRIC_KEYS = PERSONALIZE_METRICS;
 
-export type MetricKey = (typeof METRIC_KEYS)[number];
+export type MetricKey = PersonalizeMetric;
 export type SolutionMetrics = Record<MetricKey, number>;
 
 export interface MetricQuery {
