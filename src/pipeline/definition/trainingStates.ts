@@ -66,7 +66,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       Parameters: {
         SolutionArn: config.solutionArn,
         TrainingMode: config.trainingMode,
-        'Name.$': '$.Run.RunId',
+        'Name.$': '$.TrainingRun.Name',
       },
       ResultPath: '$.Training',
       Retry: [TRANSIENT_RETRY],
