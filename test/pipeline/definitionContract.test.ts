@@ -186,9 +186,9 @@ for (const [label, config] of Object.entries(CONFIGS)) {
           intoUpdate.map(([name]) => name),
           ['MetricGate'],
         );
-        const describe = definition.States['DescribeCampaignUpdate'];
-        assert.ok(describe?.Type === 'Task');
-        assert.deepEqual(describe.ResultSelector, { 'Update.$': '$.Campaign.LatestCampaignUpdate' });
+        const describeUpdate = definition.States['DescribeCampaignUpdate'];
+        assert.ok(describeUpdate?.Type === 'Task');
+        assert.deepEqual(describeUpdate.ResultSelector, { 'Update.$': '$.Campaign.LatestCampaignUpdate' });
         const check = JSON.stringify(definition.States['CampaignUpdateStatus']);
         assert.match(check, /\$\.CampaignUpdate\.Update\.Status/);
         assert.match(check, /\$\.CampaignUpdate\.Update\.SolutionVersionArn/);
