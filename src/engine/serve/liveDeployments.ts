@@ -8,6 +8,31 @@ export interface LiveDeployment {
   readonly solutionVersionArn: string;
   readonly recommender: Recommender;
   readonly exploration: ExplorationSettings | undefined;
+  /** Answers already computed from this deployment; see `AnswerCache`. */
+  readonly answers: AnswerCache;
+}
+
+/**
+ * A deployed model never changes, and its answers are deterministic (exploration is seeded by the
+ * user), so an answer computed once serves every later identical request. The cache lives and dies
+ * with its deployment: an update brings a new, empty one in the same step as the new model.
+ */
+export class AnswerCache {
+  private readonly entries = new Map<string, string>();
+
+  constructor(private readonly capacity = 50_000) {}
+
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, answer: string): void {
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, answer);
+  }
 }
 
 export type ModelLoader = (solutionVersionArn: string) => TrainedModel;
@@ -54,7 +79,13 @@ export class LiveDeployments {
       current?.solutionVersionArn === solutionVersionArn
         ? current.recommender
         : new Recommender(this.loadModel(solutionVersionArn));
-    return { campaignArn, solutionVersionArn, recommender, exploration: explorationOf(campaignConfig) };
+    return {
+      campaignArn,
+      solutionVersionArn,
+      recommender,
+      exploration: explorationOf(campaignConfig),
+      answers: new AnswerCache(),
+    };
   }
 
   activate(deployment: LiveDeployment): void {

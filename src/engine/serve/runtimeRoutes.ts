@@ -48,8 +48,15 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const input = parseInput(getRecommendations, request.body);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
-      const items = recommend(deployment, input, numResults);
-      return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('itemList', items)));
+      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
+      let itemList = deployment.answers.get(key);
+      if (itemList === undefined) {
+        itemList = JSON.stringify(recommend(deployment, input, numResults).map(predictedItem));
+        deployment.answers.set(key, itemList);
+      }
+      return await reply
+        .type(JSON_CONTENT)
+        .send(`{"itemList":${itemList},"recommendationId":"${newRecommendationId()}"}`);
     } catch (error) {
       return sendError(reply, error, ctx, 'GetRecommendations');
     }
@@ -104,14 +111,16 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   return deployment;
 }
 
-function answer(
-  field: 'itemList' | 'personalizedRanking',
-  items: readonly Recommendation[],
-): Record<string, unknown> {
-  return {
-    [field]: items.map((item) => ({ itemId: item.itemId, score: roundScore(item.score) })),
-    recommendationId: `RID-${randomUUID()}`,
-  };
+function predictedItem(item: Recommendation): { itemId: string; score: number } {
+  return { itemId: item.itemId, score: roundScore(item.score) };
+}
+
+function newRecommendationId(): string {
+  return `RID-${randomUUID()}`;
+}
+
+function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
+  return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
 }
 
 /** The service reports scores with a handful of significant digits. */

@@ -1,0 +1,250 @@
+/**
+ * GetRecommendations under load, against a bare hello-world route on the same framework, in the same
+ * run. Each server runs in a child process of its own; autocannon drives it from this process over
+ * 127.0.0.1, so the load generator never shares the server's event loop.
+ *
+ *   npx tsc -p tsconfig.json && node dist/bench/serving.js [--runs 3] [--seconds 5]
+ *
+ * Data: MovieLens-small (../shared) when present, else the demo's synthetic shop.
+ */
+import {
+  CreateCampaignCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateSchemaCommand,
+  CreateSolutionCommand,
+  CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
+  DescribeDatasetImportJobCommand,
+  DescribeSolutionVersionCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
+import { MOVIELENS_RATINGS } from './trainBenchData.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const RUNS = option('runs', 3);
+const SECONDS = option('seconds', 5);
+const CONNECTIONS = 10;
+
+function startProcess(script: string, extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [script, ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      output += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${output}`)));
+  });
+}
+
+/** MovieLens ratings as the interactions CSV Personalize imports (the malformed last line skipped). */
+function interactionsData(): { csv: string; users: string[]; source: string } {
+  if (existsSync(MOVIELENS_RATINGS)) {
+    const rows = readFileSync(MOVIELENS_RATINGS, 'utf8').split(/\r?\n/).slice(1);
+    const lines: string[] = [];
+    const users = new Set<string>();
+    for (const row of rows) {
+      const [user, item, , stamp] = row.split(',');
+      if (!user || !item || !stamp || stamp.length > 10) continue;
+      users.add(user);
+      lines.push(`${user},${item},${stamp},rating`);
+    }
+    return {
+      csv: `USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n${lines.join('\n')}\n`,
+      users: [...users],
+      source: 'MovieLens-small',
+    };
+  }
+  const shop = generateShop();
+  return {
+    csv: interactionsCsv(shop.interactions),
+    users: shop.users.map((u) => u.id),
+    source: 'synthetic shop',
+  };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await sleep(50);
+  }
+}
+
+async function deployCampaign(url: string, dataRoot: string, csv: string): Promise<string> {
+  const personalize = new PersonalizeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  mkdirSync(join(dataRoot, 'bench'), { recursive: true });
+  writeFileSync(join(dataRoot, 'bench', 'interactions.csv'), csv);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'serving' }));
+  const schema = JSON.stringify({
+    type: 'record',
+    name: 'Interactions',
+    namespace: 'bench',
+    fields: [
+      { name: 'USER_ID', type: 'string' },
+      { name: 'ITEM_ID', type: 'string' },
+      { name: 'TIMESTAMP', type: 'long' },
+      { name: 'EVENT_TYPE', type: 'string' },
+    ],
+    version: '1.0',
+  });
+  const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'serving', schema }));
+  const { datasetArn } = await personalize.send(
+    new CreateDatasetCommand({ name: 'serving', datasetGroupArn, schemaArn, datasetType: 'Interactions' }),
+  );
+  const { datasetImportJobArn } = await personalize.send(
+    new CreateDatasetImportJobCommand({
+      jobName: 'serving',
+      datasetArn,
+      dataSource: { dataLocation: 's3://bench/interactions.csv' },
+      roleArn: 'arn:aws:iam::000000000000:role/bench',
+    }),
+  );
+  await until(
+    () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
+    (r) => r.datasetImportJob?.status === 'ACTIVE',
+  );
+  const { solutionArn } = await personalize.send(
+    new CreateSolutionCommand({
+      name: 'serving',
+      datasetGroupArn,
+      recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
+      performAutoTraining: false,
+    }),
+  );
+  const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
+  await until(
+    () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
+    (r) => r.solutionVersion?.status === 'ACTIVE',
+  );
+  // The service's default campaign config: 30% exploration of new items, as users would run it.
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({ name: 'serving', solutionVersionArn }),
+  );
+  await until(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  personalize.destroy();
+  return campaignArn;
+}
+
+interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+async function load(
+  url: string,
+  path: string,
+  body: () => string,
+  overallRate?: number,
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: body() }),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
+const data = interactionsData();
+const engine = await startProcess('bin/personalize-retrain.js', [
+  'engine',
+  '--port',
+  '0',
+  '--state-dir',
+  stateDir,
+]);
+const hello = await startProcess('dist/bench/helloServer.js', []);
+try {
+  const campaignArn = await deployCampaign(engine.url, join(stateDir, 'data'), data.csv);
+  let next = 0;
+  const recommendation = () =>
+    JSON.stringify({ campaignArn, userId: data.users[next++ % data.users.length], numResults: 25 });
+  await load(engine.url, '/recommendations', recommendation); // warm-up: models load, JIT settles
+  await load(hello.url, '/hello', () => '{}');
+  const engineRuns: LoadResult[] = [];
+  const helloRuns: LoadResult[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    helloRuns.push(await load(hello.url, '/hello', () => '{}'));
+    engineRuns.push(await load(engine.url, '/recommendations', recommendation));
+  }
+  // Uncached: every request a (user, numResults) pair not asked before, so the model scores it.
+  let cold = 0;
+  const uncached = () =>
+    JSON.stringify({
+      campaignArn,
+      userId: data.users[cold % data.users.length],
+      numResults: 1 + (Math.floor(cold++ / data.users.length) % 500),
+    });
+  const coldRuns: LoadResult[] = [];
+  for (let run = 0; run < RUNS; run++) coldRuns.push(await load(engine.url, '/recommendations', uncached));
+  const fixedRate: LoadResult[] = [];
+  for (let run = 0; run < RUNS; run++)
+    fixedRate.push(await load(engine.url, '/recommendations', recommendation, 1000));
+
+  const engineRps = median(engineRuns.map((r) => r.requestsPerSecond));
+  const helloRps = median(helloRuns.map((r) => r.requestsPerSecond));
+  const p99 = median(fixedRate.map((r) => r.p99));
+  const report = {
+    data: `${data.source}: ${data.users.length} users`,
+    connections: CONNECTIONS,
+    secondsPerRun: SECONDS,
+    runs: RUNS,
+    helloRequestsPerSecond: helloRuns.map((r) => Math.round(r.requestsPerSecond)),
+    recommendationsPerSecond: engineRuns.map((r) => Math.round(r.requestsPerSecond)),
+    ratio: Number((engineRps / helloRps).toFixed(3)),
+    uncachedRecommendationsPerSecond: coldRuns.map((r) => Math.round(r.requestsPerSecond)),
+    uncachedP99Ms: median(coldRuns.map((r) => r.p99)),
+    at1000PerSecond: fixedRate.map((r) => ({ rps: Math.round(r.requestsPerSecond), p50: r.p50, p99: r.p99 })),
+    p99AtFixedRateMs: p99,
+    errors: [...engineRuns, ...helloRuns, ...coldRuns, ...fixedRate].reduce((sum, r) => sum + r.errors, 0),
+    bars: { ratioAtLeastHalf: engineRps / helloRps >= 0.5, p99Under5ms: p99 < 5 },
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  engine.child.kill('SIGTERM');
+  hello.child.kill('SIGTERM');
+}
