@@ -21,12 +21,12 @@ import {
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
+import { startChildServer } from './childServer.js';
 import { MOVIELENS_RATINGS } from './trainBenchData.js';
 
 const args = process.argv.slice(2);
@@ -37,23 +37,6 @@ const option = (name: string, fallback: number) => {
 const RUNS = option('runs', 3);
 const SECONDS = option('seconds', 5);
 const CONNECTIONS = 10;
-
-function startProcess(script: string, extra: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script, ...extra], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${output}`)));
-  });
-}
 
 /** MovieLens ratings as the interactions CSV Personalize imports (the malformed last line skipped). */
 function interactionsData(): { csv: string; users: string[]; source: string } {
@@ -190,14 +173,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
 const data = interactionsData();
-const engine = await startProcess('bin/personalize-retrain.js', [
+const engine = await startChildServer('bin/personalize-retrain.js', [
   'engine',
   '--port',
   '0',
   '--state-dir',
   stateDir,
 ]);
-const hello = await startProcess('dist/bench/helloServer.js', []);
+const hello = await startChildServer('dist/bench/helloServer.js', []);
 try {
   const campaignArn = await deployCampaign(engine.url, join(stateDir, 'data'), data.csv);
   let next = 0;
