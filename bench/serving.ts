@@ -22,11 +22,12 @@ import {
 } from '@aws-sdk/client-personalize';
 import autocannon from 'autocannon';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
 import { startChildServer } from './childServer.js';
+import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 import { MOVIELENS_RATINGS } from './trainBenchData.js';
 
 const args = process.argv.slice(2);
@@ -38,7 +39,7 @@ const RUNS = option('runs', 3);
 const SECONDS = option('seconds', 5);
 const CONNECTIONS = 10;
 
-/** MovieLens ratings as the interactions CSV Personalize imports (the malformed last line skipped). */
+/** MovieLens ratings as the interactions CSV Personalize imports (rows with millisecond timestamps skipped). */
 function interactionsData(): { csv: string; users: string[]; source: string } {
   if (existsSync(MOVIELENS_RATINGS)) {
     const rows = readFileSync(MOVIELENS_RATINGS, 'utf8').split(/\r?\n/).slice(1);
@@ -171,6 +172,7 @@ async function load(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
+const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
 const data = interactionsData();
 const engine = await startChildServer('bin/personalize-retrain.js', [
@@ -207,12 +209,24 @@ try {
   const fixedRate: LoadResult[] = [];
   for (let run = 0; run < RUNS; run++)
     fixedRate.push(await load(engine.url, '/recommendations', recommendation, 1000));
+  const uncachedFixedRate: LoadResult[] = [];
+  for (let run = 0; run < RUNS; run++)
+    uncachedFixedRate.push(await load(engine.url, '/recommendations', uncached, 1000));
+  // The same rate as a steady stream (autocannon's overallRate is a burst at the top of each second).
+  const steady: SteadyLoadResult[] = [];
+  const steadyUncached: SteadyLoadResult[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    steady.push(await steadyLoad(engine.url, '/recommendations', recommendation, 1000, SECONDS));
+    steadyUncached.push(await steadyLoad(engine.url, '/recommendations', uncached, 1000, SECONDS));
+  }
 
   const engineRps = median(engineRuns.map((r) => r.requestsPerSecond));
   const helloRps = median(helloRuns.map((r) => r.requestsPerSecond));
   const p99 = median(fixedRate.map((r) => r.p99));
   const report = {
     data: `${data.source}: ${data.users.length} users`,
+    // Other work on the machine skews latency most: the 1-minute load average before and after.
+    loadAverage: [loadBefore, loadavg()[0] ?? NaN].map((average) => Number(average.toFixed(2))),
     connections: CONNECTIONS,
     secondsPerRun: SECONDS,
     runs: RUNS,
@@ -223,7 +237,21 @@ try {
     uncachedP99Ms: median(coldRuns.map((r) => r.p99)),
     at1000PerSecond: fixedRate.map((r) => ({ rps: Math.round(r.requestsPerSecond), p50: r.p50, p99: r.p99 })),
     p99AtFixedRateMs: p99,
-    errors: [...engineRuns, ...helloRuns, ...coldRuns, ...fixedRate].reduce((sum, r) => sum + r.errors, 0),
+    uncachedAt1000PerSecond: uncachedFixedRate.map((r) => ({
+      rps: Math.round(r.requestsPerSecond),
+      p50: r.p50,
+      p99: r.p99,
+    })),
+    uncachedP99AtFixedRateMs: median(uncachedFixedRate.map((r) => r.p99)),
+    steady1000PerSecond: steady,
+    steadyP99Ms: median(steady.map((r) => r.p99)),
+    steadyUncached1000PerSecond: steadyUncached,
+    steadyUncachedP99Ms: median(steadyUncached.map((r) => r.p99)),
+    errors:
+      [...engineRuns, ...helloRuns, ...coldRuns, ...fixedRate, ...uncachedFixedRate].reduce(
+        (sum, r) => sum + r.errors,
+        0,
+      ) + [...steady, ...steadyUncached].reduce((sum, r) => sum + r.errors, 0),
     bars: { ratioAtLeastHalf: engineRps / helloRps >= 0.5, p99Under5ms: p99 < 5 },
   };
   console.log(JSON.stringify(report, null, 2));

@@ -14,7 +14,7 @@ import { processIo, type CliIo } from './io.js';
 
 export const PROGRAM_NAME = 'personalize-retrain';
 
-/** Builds the whole CLI; tests call it with their own `io` and `exitOverride()`. */
+/** Builds the whole CLI; usage errors and --help throw a CommanderError (see main.ts); tests pass their own `io`. */
 export function makeProgram(io: CliIo = processIo): Command {
   const program = new Command(PROGRAM_NAME)
     .description(
@@ -23,6 +23,10 @@ export function makeProgram(io: CliIo = processIo): Command {
         'embedded Personalize-compatible engine.',
     )
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    // Subcommands copy these settings when they are added, so they must be set first: without it a
+    // usage error in a subcommand (`run --bogus`) calls process.exit(1) instead of throwing a
+    // CommanderError that the caller maps to exit status 2.
+    .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',

@@ -7,6 +7,7 @@ import {
   type ConfigIssue,
   type ParameterLine,
 } from './parametersFile.js';
+import { DEFAULT_STACK_NAME } from './pipelineSelection.js';
 import { parseSchedule, ScheduleError, type Schedule } from './schedule.js';
 
 /** Personalize's offline metrics (GetSolutionMetrics), any of which can gate a deployment. */
@@ -31,8 +32,15 @@ export interface MetricGate {
   readonly minimum?: number;
 }
 
+/** A parsed, validated parameters file with every default applied. */
 export interface PipelineConfig {
+  /** The parameters file it was read from, as given (for messages that point at it). */
   readonly sourceFile: string;
+  /**
+   * The pipeline's name: the CloudFormation stack name on AWS, the key of its runs locally
+   * (`STACK_NAME`, `--stack-name`). @default personalize-retraining
+   */
+  readonly pipelineName: string;
   readonly importRoleArn: string;
   readonly solutionArn: string;
   /** In the order users, items, interactions; only complete pairs. */
@@ -69,15 +77,19 @@ function personalizeArn(kind: string, path: string): RegExp {
   return new RegExp(`^arn:${PARTITION}:personalize:${REGION}:${ACCOUNT}:${kind}/${path}$`);
 }
 
+/** The parameters-file keys of each dataset kind, for messages about a configured dataset. */
+export const DATASET_KEYS: Readonly<
+  Record<DatasetKind, { readonly arnKey: string; readonly pathKey: string }>
+> = {
+  users: { arnKey: 'UserDatasetArn', pathKey: 'S3UserDatasourcePath' },
+  items: { arnKey: 'ItemDatasetArn', pathKey: 'S3ItemDatasourcePath' },
+  interactions: { arnKey: 'UserInteractionDatasetArn', pathKey: 'S3UserInteractionDatasourcePath' },
+};
+
 const DATASET_PAIRS: readonly { kind: DatasetKind; arnKey: string; pathKey: string; type: string }[] = [
-  { kind: 'users', arnKey: 'UserDatasetArn', pathKey: 'S3UserDatasourcePath', type: 'USERS' },
-  { kind: 'items', arnKey: 'ItemDatasetArn', pathKey: 'S3ItemDatasourcePath', type: 'ITEMS' },
-  {
-    kind: 'interactions',
-    arnKey: 'UserInteractionDatasetArn',
-    pathKey: 'S3UserInteractionDatasourcePath',
-    type: 'INTERACTIONS',
-  },
+  { kind: 'users', ...DATASET_KEYS.users, type: 'USERS' },
+  { kind: 'items', ...DATASET_KEYS.items, type: 'ITEMS' },
+  { kind: 'interactions', ...DATASET_KEYS.interactions, type: 'INTERACTIONS' },
 ];
 
 interface KeyRule {
@@ -185,6 +197,11 @@ const KEY_RULES: Readonly<Record<string, KeyRule>> = {
   NotificationEmail: pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address', 'ml-team@example.com'),
 };
 
+export interface ParseOptions {
+  /** The name the pipeline runs under (see `selectPipeline`). @default personalize-retraining */
+  readonly pipelineName?: string;
+}
+
 export const KNOWN_KEYS: readonly string[] = Object.keys(KEY_RULES);
 
 /**
@@ -194,6 +211,7 @@ export const KNOWN_KEYS: readonly string[] = Object.keys(KEY_RULES);
 export function parsePipelineConfig(
   text: string,
   file: string,
+  options: ParseOptions = {},
 ): { config: PipelineConfig; issues?: undefined } | { config?: undefined; issues: ConfigIssue[] } {
   const { lines, issues } = readParameterLines(text, file);
   const values = new Map<string, ParameterLine>();
@@ -260,13 +278,6 @@ export function parsePipelineConfig(
       fix: 'set at least one pair, e.g. UserInteractionDatasetArn and S3UserInteractionDatasourcePath.',
     });
   }
-  if (
-    value('TrainingMode') === 'UPDATE' &&
-    !imports.some((i) => i.kind === 'interactions') &&
-    imports.length > 0
-  ) {
-    // Allowed by the service, but worth no error: UPDATE picks up new items and users from any dataset.
-  }
   if (issues.length > 0) return { issues: issues.sort((a, b) => a.line - b.line) };
 
   const optional = <K extends string>(key: string, name: K) => {
@@ -277,6 +288,7 @@ export function parsePipelineConfig(
   return {
     config: {
       sourceFile: file,
+      pipelineName: options.pipelineName ?? DEFAULT_STACK_NAME,
       importRoleArn: value('ImportRoleArn') ?? '',
       solutionArn: value('SolutionArn') ?? '',
       imports,
@@ -298,7 +310,7 @@ export function parsePipelineConfig(
 }
 
 /** Reads and validates a parameters file; throws ConfigError with every issue, or a clear error if unreadable. */
-export function loadPipelineConfig(file: string): PipelineConfig {
+export function loadPipelineConfig(file: string, options: ParseOptions = {}): PipelineConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -317,7 +329,7 @@ export function loadPipelineConfig(file: string): PipelineConfig {
       },
     ]);
   }
-  const result = parsePipelineConfig(text, file);
+  const result = parsePipelineConfig(text, file, options);
   if (result.issues) throw new ConfigError(result.issues);
   return result.config;
 }

@@ -111,6 +111,8 @@ function parseDayOfMonth(text: string): DayOfMonthRule {
 
 function parseDayOfWeek(text: string): DayOfWeekRule {
   if (text === '?' || text === '*') return { kind: 'any' };
+  // A lone L is the last day of the week: Saturday (7).
+  if (text === 'L') return { kind: 'days', days: new Set([7]) };
   const last = /^([1-7]|[A-Z]{3})L$/.exec(text);
   if (last) return { kind: 'last', day: parseValue(last[1] ?? '', 'day-of-week', 1, 7, WEEKDAYS) };
   const nth = /^([1-7]|[A-Z]{3})#([1-5])$/.exec(text);

@@ -4,6 +4,7 @@ import {
   DeleteCampaignCommand,
   DescribeCampaignCommand,
   InvalidInputException,
+  LimitExceededException,
   ListCampaignsCommand,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -158,4 +159,28 @@ test('under concurrent load, an update switches versions atomically: no request 
   }
   assert.ok(newOnes > 0, 'no request saw the new version');
   assert.notEqual(before.get(users[0] ?? ''), afterAnswers.get(users[0] ?? ''));
+});
+
+test("ListCampaigns by solution lists only that solution's campaigns; a dataset group holds 5 campaigns", async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t, { timings: { campaignDeployMs: 0 } });
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  // '_' is a wildcard in SQL LIKE: a solution named top_1 must not claim top-1's campaigns.
+  const underscore = await createSolution(personalize, datasetGroupArn, 'top_1');
+  const dash = await createSolution(personalize, datasetGroupArn, 'top-1');
+  const { solutionVersionArn: mine } = await trainVersion(personalize, underscore);
+  const { solutionVersionArn: theirs } = await trainVersion(personalize, dash);
+  const own = await activeCampaign(personalize, 'own', mine);
+  for (const name of ['c2', 'c3', 'c4', 'c5']) await activeCampaign(personalize, name, theirs);
+
+  const { campaigns = [] } = await personalize.send(new ListCampaignsCommand({ solutionArn: underscore }));
+  assert.deepEqual(
+    campaigns.map((c) => c.campaignArn),
+    [own],
+  );
+  await assert.rejects(
+    personalize.send(new CreateCampaignCommand({ name: 'sixth', solutionVersionArn: mine })),
+    (error: unknown) => error instanceof LimitExceededException && /5 campaigns/.test(error.message),
+  );
+  await personalize.send(new DeleteCampaignCommand({ campaignArn: own }));
+  await activeCampaign(personalize, 'sixth', mine);
 });

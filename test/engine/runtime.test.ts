@@ -113,6 +113,29 @@ test('runtime validation errors and unknown campaigns come back as the service r
   );
 });
 
+test('a filterArn is refused, not ignored: the engine has no filters, and unfiltered answers could show hidden items', async (t) => {
+  const { personalize, runtime, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn, shop } = await importShop(personalize, dataRoot);
+  const campaignArn = await deploy(personalize, datasetGroupArn, 'recs', RECIPE.userPersonalization);
+  const userId = shop.users[0]?.id ?? '';
+  const filterArn = 'arn:aws:personalize:us-east-1:000000000000:filter/no-adult-items';
+  await assert.rejects(
+    runtime.send(new GetRecommendationsCommand({ campaignArn, userId, filterArn })),
+    (error: unknown) =>
+      error instanceof ResourceNotFoundException &&
+      error.$metadata.httpStatusCode === 404 &&
+      /filters/.test(error.message),
+  );
+  await assert.rejects(
+    runtime.send(
+      new GetPersonalizedRankingCommand({ campaignArn, userId, inputList: ['item-00001'], filterArn }),
+    ),
+    ResourceNotFoundException,
+  );
+  const { itemList = [] } = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId }));
+  assert.equal(itemList.length, 25);
+});
+
 test('after a restart, an ACTIVE campaign serves the same answers', async (t) => {
   const first = await startTestEngine(t, {});
   const { datasetGroupArn, shop } = await importShop(first.personalize, first.dataRoot);

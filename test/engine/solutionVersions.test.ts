@@ -9,9 +9,11 @@ import {
   ResourceInUseException,
   StopSolutionVersionCreationCommand,
 } from '@aws-sdk/client-personalize';
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { startTestEngine } from '../support/engine.js';
+import { makeTempDir, startTestEngine } from '../support/engine.js';
 import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
 import { waitFor } from '../support/wait.js';
 
@@ -136,4 +138,41 @@ test('training fails cleanly, with the reason, on bad hyperparameters', async (t
   const { version } = await trainVersion(personalize, solutionArn);
   assert.equal(version?.status, 'CREATE FAILED');
   assert.match(version?.failureReason ?? '', /hidden_dimension/);
+});
+
+test('an engine shut down mid-training leaves the version CREATE FAILED "interrupted", not stopped', async (t) => {
+  const stateDir = makeTempDir();
+  const first = await startTestEngine(t, { stateDir });
+  const { datasetGroupArn } = await importShop(first.personalize, first.dataRoot);
+  const solutionArn = await createSolution(
+    first.personalize,
+    datasetGroupArn,
+    'slow',
+    RECIPE.userPersonalization,
+    {
+      hidden_dimension: '512',
+      epochs: '500',
+    },
+  );
+  const { solutionVersionArn } = await first.personalize.send(
+    new CreateSolutionVersionCommand({ solutionArn }),
+  );
+  await first.engine.close();
+  const db = new Database(join(stateDir, 'engine.sqlite'), { readonly: true });
+  const onDisk = db
+    .prepare('SELECT status, failure_reason FROM solution_versions WHERE arn = ?')
+    .get(solutionVersionArn);
+  db.close();
+  assert.deepEqual(
+    onDisk,
+    { status: 'CREATE FAILED', failure_reason: 'interrupted' },
+    'recorded at shutdown',
+  );
+
+  const { personalize } = await startTestEngine(t, { stateDir });
+  const { solutionVersion } = await personalize.send(
+    new DescribeSolutionVersionCommand({ solutionVersionArn }),
+  );
+  assert.equal(solutionVersion?.status, 'CREATE FAILED');
+  assert.equal(solutionVersion?.failureReason, 'interrupted');
 });

@@ -5,7 +5,9 @@ import {
   DescribeRecipeCommand,
   DescribeSolutionCommand,
   InvalidInputException,
+  LimitExceededException,
   ListRecipesCommand,
+  ListSolutionVersionsCommand,
   ListSolutionsCommand,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
@@ -13,6 +15,7 @@ import {
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestEngine } from '../support/engine.js';
+import { createSolution, importShop, trainVersion } from '../support/shop.js';
 
 const USER_PERSONALIZATION = 'arn:aws:personalize:::recipe/aws-user-personalization';
 
@@ -126,4 +129,45 @@ test('CreateSolution rejects unknown recipes, bad schedules, duplicates and miss
     ),
     ResourceNotFoundException,
   );
+});
+
+test('a dataset group holds 10 solutions, the service quota; the 11th is a LimitExceededException until one goes', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'full' }));
+  const { datasetGroupArn: other } = await personalize.send(new CreateDatasetGroupCommand({ name: 'other' }));
+  const create = (name: string, group = datasetGroupArn) =>
+    personalize.send(
+      new CreateSolutionCommand({ name, datasetGroupArn: group, recipeArn: USER_PERSONALIZATION }),
+    );
+  for (let index = 1; index <= 10; index++) await create(`s${index}`);
+  await assert.rejects(
+    create('s11'),
+    (error: unknown) => error instanceof LimitExceededException && /10 solutions/.test(error.message),
+  );
+  await create('elsewhere', other);
+  await personalize.send(
+    new DeleteSolutionCommand({ solutionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/s1' }),
+  );
+  await create('s11');
+});
+
+test('DeleteSolution removes a trained solution together with its versions', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'trained');
+  const { version } = await trainVersion(personalize, solutionArn);
+  assert.equal(version?.status, 'ACTIVE');
+  await personalize.send(new DeleteSolutionCommand({ solutionArn }));
+  await assert.rejects(
+    personalize.send(new DescribeSolutionCommand({ solutionArn })),
+    ResourceNotFoundException,
+  );
+  await assert.rejects(
+    personalize.send(new ListSolutionVersionsCommand({ solutionArn })),
+    ResourceNotFoundException,
+  );
+  // The name is free again, and the new solution starts with no versions.
+  await createSolution(personalize, datasetGroupArn, 'trained');
+  const { solutionVersions } = await personalize.send(new ListSolutionVersionsCommand({ solutionArn }));
+  assert.deepEqual(solutionVersions, []);
 });

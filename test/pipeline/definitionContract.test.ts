@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PipelineConfig } from '../../src/config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from '../../src/pipeline/definition/asl.js';
-import { buildDefinition } from '../../src/pipeline/definition/index.js';
+import { buildDefinition, buildRollbackDefinition } from '../../src/pipeline/definition/index.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { configWith } from '../support/pipelineConfigs.js';
 
@@ -55,6 +55,23 @@ function targets(state: State): string[] {
   return next;
 }
 
+/** States no path from StartAt leads to, per scope; also fails on a transition to a missing state. */
+function unreachableStates(definition: StateMachineDefinition): string[] {
+  return scopes(definition).flatMap((scope) => {
+    const seen = new Set<string>();
+    const queue = [scope.startAt];
+    while (queue.length > 0) {
+      const name = queue.pop() ?? '';
+      if (seen.has(name)) continue;
+      const state = scope.states[name];
+      assert.ok(state, `transition to missing state ${name}`);
+      seen.add(name);
+      queue.push(...targets(state));
+    }
+    return Object.keys(scope.states).filter((name) => !seen.has(name));
+  });
+}
+
 function tasks(
   definition: StateMachineDefinition,
 ): { name: string; state: Extract<State, { Type: 'Task' }>; inMap: boolean }[] {
@@ -78,23 +95,7 @@ for (const [label, config] of Object.entries(CONFIGS)) {
     });
 
     test('has every transition target, and every state is reachable', () => {
-      for (const scope of scopes(definition)) {
-        const seen = new Set<string>();
-        const queue = [scope.startAt];
-        while (queue.length > 0) {
-          const name = queue.pop() ?? '';
-          if (seen.has(name)) continue;
-          const state = scope.states[name];
-          assert.ok(state, `transition to missing state ${name}`);
-          seen.add(name);
-          queue.push(...targets(state));
-        }
-        assert.deepEqual(
-          Object.keys(scope.states).filter((name) => !seen.has(name)),
-          [],
-          'unreachable states',
-        );
-      }
+      assert.deepEqual(unreachableStates(definition), []);
     });
 
     test('uses only Step Functions SDK integrations for Personalize and SNS: no Lambda', () => {
@@ -203,6 +204,13 @@ for (const [label, config] of Object.entries(CONFIGS)) {
     }
   });
 }
+
+test('the rollback definition is valid ASL whose every state is reachable', () => {
+  const config = configWith();
+  const definition = buildRollbackDefinition({ ...config, campaignArn: config.campaignArn ?? '' });
+  assert.deepEqual(validateAsl(definition).errors, []);
+  assert.deepEqual(unreachableStates(definition), []);
+});
 
 test('RetrainingRate defaults to rate(7 days) (the reference sample left it out of parameters.cfg)', () => {
   assert.equal(configWith().retrainingRate.expression, 'rate(7 days)');

@@ -87,7 +87,10 @@ export function registerRollbackCommand(program: Command, io: CliIo): void {
         io.out(
           flags.json
             ? `${JSON.stringify({ execution: outcome.execution, rolledBackTo: target }, null, 2)}\n`
-            : `${describeRun(outcome.execution, outcome.visits, config.gate.metric)}  campaign now serves: ${target}\n`,
+            : `${describeRun(outcome.execution, outcome.visits, config.gate.metric)}${
+                // A failed rollback left the campaign where it was: do not claim otherwise.
+                outcome.execution.status === 'SUCCEEDED' ? `  campaign now serves: ${target}\n` : ''
+              }`,
         );
         process.exitCode = exitCodeForRun(outcome.execution.status);
       } finally {

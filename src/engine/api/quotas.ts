@@ -18,4 +18,10 @@ export const SERVICE_QUOTAS = {
   itemsMetadataFields: 100,
   /** Textual fields of an Items dataset. */
   itemsTextualFields: 1,
+  /** Active solutions per dataset group (adjustable in the service). */
+  solutionsPerDatasetGroup: 10,
+  /** Active campaigns per dataset group (adjustable in the service). */
+  campaignsPerDatasetGroup: 5,
+  /** Solution versions pending or in progress per account (adjustable in the service). */
+  solutionVersionsInProgress: 20,
 } as const;

@@ -123,7 +123,7 @@ export function commitImport(
       now,
     });
     setImportJobStatus(db, request.jobArn, 'ACTIVE', now);
-  })();
+  }).immediate();
 }
 
 /** Collects rows in the builders and stores a chunk of every column each CHUNK_ROWS rows. */

@@ -53,7 +53,7 @@ export function writeChunkSet(
       const dictionary = chunk.dictionaryDelta ? JSON.stringify(chunk.dictionaryDelta) : null;
       insert.run(versionId, column, seq, chunk.rows, chunk.data, dictionary);
     }
-  })();
+  }).immediate();
 }
 
 /** INCREMENTAL imports start from the current data: its chunks are copied inside SQLite, never through JS. */
@@ -118,7 +118,7 @@ export function dropVersion(db: EngineDatabase, versionId: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM dataset_chunks WHERE version_id = ?').run(versionId);
     db.prepare('DELETE FROM dataset_versions WHERE id = ?').run(versionId);
-  })();
+  }).immediate();
 }
 
 export function currentVersion(db: EngineDatabase, datasetArn: string): CurrentVersion | undefined {
@@ -184,15 +184,17 @@ export function deleteDatasetData(db: EngineDatabase, datasetArn: string): void 
     ).run(datasetArn);
     db.prepare('DELETE FROM dataset_versions WHERE dataset_arn = ?').run(datasetArn);
     db.prepare('DELETE FROM dataset_current WHERE dataset_arn = ?').run(datasetArn);
-  })();
+  }).immediate();
 }
 
 /** Start-up: versions left 'writing' by a process that died will never be committed. */
 export function dropUncommittedVersions(db: EngineDatabase): number {
-  return db.transaction(() => {
-    db.prepare(
-      `DELETE FROM dataset_chunks WHERE version_id IN (SELECT id FROM dataset_versions WHERE state = 'writing')`,
-    ).run();
-    return db.prepare(`DELETE FROM dataset_versions WHERE state = 'writing'`).run().changes;
-  })();
+  return db
+    .transaction(() => {
+      db.prepare(
+        `DELETE FROM dataset_chunks WHERE version_id IN (SELECT id FROM dataset_versions WHERE state = 'writing')`,
+      ).run();
+      return db.prepare(`DELETE FROM dataset_versions WHERE state = 'writing'`).run().changes;
+    })
+    .immediate();
 }

@@ -15,23 +15,37 @@ export interface LiveDeployment {
 /**
  * A deployed model never changes, and its answers are deterministic (exploration is seeded by the
  * user), so an answer computed once serves every later identical request. The cache lives and dies
- * with its deployment: an update brings a new, empty one in the same step as the new model.
+ * with its deployment: an update brings a new, empty one in the same step as the new model. It is
+ * bounded by the characters it holds, not by entries, since one answer of 500 items weighs as much
+ * as twenty of 25; the oldest answers go first.
  */
 export class AnswerCache {
   private readonly entries = new Map<string, string>();
+  private size = 0;
 
-  constructor(private readonly capacity = 50_000) {}
+  /** @param capacity characters of keys and answers held at most (default 32 Mi, about 32 MiB of one-byte strings) */
+  constructor(readonly capacity = 32 * 1024 * 1024) {}
 
   get(key: string): string | undefined {
     return this.entries.get(key);
   }
 
   set(key: string, answer: string): void {
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    const weight = key.length + answer.length;
+    if (weight > this.capacity || this.entries.has(key)) return;
+    while (this.size + weight > this.capacity) {
+      const oldest = this.entries.entries().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value[0]);
+      this.size -= oldest.value[0].length + oldest.value[1].length;
     }
     this.entries.set(key, answer);
+    this.size += weight;
+  }
+
+  /** Characters held now; never above `capacity`. */
+  get heldCharacters(): number {
+    return this.size;
   }
 }
 

@@ -46,6 +46,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post('/recommendations', async (request, reply) => {
     try {
       const input = parseInput(getRecommendations, request.body);
+      refuseFilters(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
       const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
@@ -65,6 +66,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post('/personalize-ranking', async (request, reply) => {
     try {
       const input = parseInput(getPersonalizedRanking, request.body);
+      refuseFilters(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const ranked = deployment.recommender.rank(input.userId, input.inputList);
       return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('personalizedRanking', ranked)));
@@ -97,6 +99,23 @@ function recommend(
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
   return recommender.recommendForUser(input.userId, numResults, exploration ? { exploration } : {});
+}
+
+/**
+ * The engine has no filters (CreateFilter is not implemented), so any filter ARN names nothing; the
+ * request is refused rather than answered unfiltered, which could show items the filter must hide.
+ */
+function refuseFilters(input: { filterArn?: string | undefined; promotions?: unknown[] | undefined }): void {
+  if (input.filterArn !== undefined) {
+    throw new RuntimeResourceNotFoundException(
+      `Filter ${input.filterArn} does not exist: the engine does not implement filters; call without filterArn.`,
+    );
+  }
+  if (input.promotions !== undefined && input.promotions.length > 0) {
+    throw new InvalidInputException(
+      'promotions need filters, which the engine does not implement; call without promotions.',
+    );
+  }
 }
 
 function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined): LiveDeployment {

@@ -102,11 +102,29 @@ export function listCampaigns(db: EngineDatabase, solutionArn?: string): Campaig
   const rows = (
     solutionArn
       ? db
-          .prepare(`SELECT * FROM campaigns WHERE solution_version_arn LIKE ? || '/%' ORDER BY created, name`)
-          .all(solutionArn)
+          // A version's ARN is its solution's plus '/<id>'; compared as text, since LIKE would read '_' as a wildcard.
+          .prepare(
+            `SELECT * FROM campaigns WHERE substr(solution_version_arn, 1, length(?) + 1) = ? || '/'
+             ORDER BY created, name`,
+          )
+          .all(solutionArn, solutionArn)
       : db.prepare('SELECT * FROM campaigns ORDER BY created, name').all()
   ) as Row[];
   return rows.map(fromRow);
+}
+
+/** Campaigns deploying a version of any solution of the dataset group: what the service's quota counts. */
+export function countCampaignsInDatasetGroup(db: EngineDatabase, datasetGroupArn: string): number {
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM campaigns c
+         JOIN solution_versions v ON v.arn = c.solution_version_arn
+         JOIN solutions s ON s.arn = v.solution_arn
+         WHERE s.dataset_group_arn = ?`,
+      )
+      .get(datasetGroupArn) as { n: number }
+  ).n;
 }
 
 export function setCampaignStatus(

@@ -17,6 +17,6 @@ export function openDatabase(path: string): EngineDatabase {
   db.pragma('busy_timeout = 5000');
   db.transaction(() => {
     for (const statement of SCHEMA_STATEMENTS) db.exec(statement);
-  })();
+  }).immediate();
   return db;
 }

@@ -81,5 +81,5 @@ export function deleteDataset(db: EngineDatabase, arn: string): void {
   db.transaction(() => {
     db.prepare('DELETE FROM dataset_import_jobs WHERE dataset_arn = ?').run(arn);
     db.prepare('DELETE FROM datasets WHERE arn = ?').run(arn);
-  })();
+  }).immediate();
 }

@@ -9,38 +9,40 @@ import { dropUncommittedVersions } from '../data/datasetStorage.js';
  */
 export function recoverInterruptedWork(ctx: EngineContext): void {
   const now = ctx.now();
-  ctx.db.transaction(() => {
-    ctx.db
-      .prepare(
-        `UPDATE dataset_import_jobs SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
+  ctx.db
+    .transaction(() => {
+      ctx.db
+        .prepare(
+          `UPDATE dataset_import_jobs SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
          WHERE status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
-      )
-      .run(now);
-    dropUncommittedVersions(ctx.db);
-    ctx.db
-      .prepare(
-        `UPDATE solution_versions SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
+        )
+        .run(now);
+      dropUncommittedVersions(ctx.db);
+      ctx.db
+        .prepare(
+          `UPDATE solution_versions SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
          WHERE status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
-      )
-      .run(now);
-    // A stop that was under way has nothing left to stop.
-    ctx.db
-      .prepare(
-        `UPDATE solution_versions SET status = 'CREATE STOPPED', updated = ? WHERE status = 'CREATE STOPPING'`,
-      )
-      .run(now);
-    ctx.db
-      .prepare(
-        `UPDATE campaigns SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
+        )
+        .run(now);
+      // A stop that was under way has nothing left to stop.
+      ctx.db
+        .prepare(
+          `UPDATE solution_versions SET status = 'CREATE STOPPED', updated = ? WHERE status = 'CREATE STOPPING'`,
+        )
+        .run(now);
+      ctx.db
+        .prepare(
+          `UPDATE campaigns SET status = 'CREATE FAILED', failure_reason = 'interrupted', updated = ?
          WHERE status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
-      )
-      .run(now);
-    // An update cut short leaves the campaign serving the version it served before.
-    ctx.db
-      .prepare(
-        `UPDATE campaigns SET update_status = 'CREATE FAILED', update_failure_reason = 'interrupted', update_updated = ?
+        )
+        .run(now);
+      // An update cut short leaves the campaign serving the version it served before.
+      ctx.db
+        .prepare(
+          `UPDATE campaigns SET update_status = 'CREATE FAILED', update_failure_reason = 'interrupted', update_updated = ?
          WHERE update_status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
-      )
-      .run(now);
-  })();
+        )
+        .run(now);
+    })
+    .immediate();
 }

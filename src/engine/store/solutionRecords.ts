@@ -91,6 +91,18 @@ export function listSolutions(db: EngineDatabase, datasetGroupArn?: string): Sol
   return rows.map(fromRow);
 }
 
+export function countSolutions(db: EngineDatabase, datasetGroupArn: string): number {
+  return (
+    db.prepare('SELECT COUNT(*) AS n FROM solutions WHERE dataset_group_arn = ?').get(datasetGroupArn) as {
+      n: number;
+    }
+  ).n;
+}
+
+/** Deletes a solution with all its versions (and their models), as the service does. */
 export function deleteSolution(db: EngineDatabase, arn: string): void {
-  db.prepare('DELETE FROM solutions WHERE arn = ?').run(arn);
+  db.transaction(() => {
+    db.prepare('DELETE FROM solution_versions WHERE solution_arn = ?').run(arn);
+    db.prepare('DELETE FROM solutions WHERE arn = ?').run(arn);
+  }).immediate();
 }

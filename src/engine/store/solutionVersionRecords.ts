@@ -112,7 +112,43 @@ export function updateSolutionVersionStatus(
   );
 }
 
-/** Stores the trained model and marks the version ACTIVE in one transaction. */
+/**
+ * Moves a version to `status` only if it is in one of the `from` statuses, so that a training and a
+ * stop request racing each other cannot undo one another. Returns whether it moved.
+ */
+export function transitionSolutionVersion(
+  db: EngineDatabase,
+  arn: string,
+  from: readonly SolutionVersionStatus[],
+  status: SolutionVersionStatus,
+  now: number,
+  failureReason: string | null = null,
+): boolean {
+  const result = db
+    .prepare(
+      `UPDATE solution_versions SET status = ?, failure_reason = ?, updated = ?
+       WHERE arn = ? AND status IN (${from.map(() => '?').join(', ')})`,
+    )
+    .run(status, failureReason, now, arn, ...from);
+  return result.changes > 0;
+}
+
+/** Versions of any solution still training: what the service's account quota counts. */
+export function countSolutionVersionsInProgress(db: EngineDatabase): number {
+  return (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM solution_versions
+         WHERE status IN ('CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING')`,
+      )
+      .get() as { n: number }
+  ).n;
+}
+
+/**
+ * Stores the trained model and marks the version ACTIVE in one statement, unless a stop request got
+ * there first (the version is then no longer CREATE IN_PROGRESS). Returns whether it became ACTIVE.
+ */
 export function completeSolutionVersion(
   db: EngineDatabase,
   arn: string,
@@ -120,11 +156,14 @@ export function completeSolutionVersion(
   metrics: Record<string, number> | null,
   trainingHours: number,
   now: number,
-): void {
-  db.prepare(
-    `UPDATE solution_versions SET status = 'ACTIVE', model = ?, metrics_json = ?, training_hours = ?, updated = ?,
-       failure_reason = NULL WHERE arn = ?`,
-  ).run(model, metrics ? JSON.stringify(metrics) : null, trainingHours, now, arn);
+): boolean {
+  const result = db
+    .prepare(
+      `UPDATE solution_versions SET status = 'ACTIVE', model = ?, metrics_json = ?, training_hours = ?, updated = ?,
+         failure_reason = NULL WHERE arn = ? AND status = 'CREATE IN_PROGRESS'`,
+    )
+    .run(model, metrics ? JSON.stringify(metrics) : null, trainingHours, now, arn);
+  return result.changes > 0;
 }
 
 export function readSolutionVersionModel(db: EngineDatabase, arn: string): Buffer | undefined {

@@ -5,13 +5,16 @@ import type { SolutionRecord } from '../store/solutionRecords.js';
 import {
   completeSolutionVersion,
   readSolutionVersionModel,
-  updateSolutionVersionStatus,
+  transitionSolutionVersion,
 } from '../store/solutionVersionRecords.js';
 import type { DatasetTable } from './datasetTable.js';
 import { findRecipe } from './recipeCatalog.js';
 import type { TrainingMode, TrainingRequest } from './trainSolution.js';
 import { TrainingStoppedError } from './trainingControl.js';
 import { startTrainingRun } from './trainingWorkerClient.js';
+
+/** The failureReason of work cut short by a shutdown or crash rather than by its own fault. */
+export const INTERRUPTED = 'interrupted';
 
 /** Solution version ARNs add an id to the solution's, as the service's do. */
 export function newSolutionVersionArn(solutionArn: string): string {
@@ -47,7 +50,9 @@ export async function runTraining(
   trainingMode: TrainingMode,
   previousVersionArn: string | undefined,
 ): Promise<void> {
-  updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE IN_PROGRESS', ctx.now());
+  // A version stopped while still pending is CREATE STOPPED already: nothing to train.
+  if (!transitionSolutionVersion(ctx.db, versionArn, ['CREATE PENDING'], 'CREATE IN_PROGRESS', ctx.now()))
+    return;
   const started = performance.now();
   try {
     const recipe = findRecipe(solution.recipeArn);
@@ -74,13 +79,23 @@ export async function runTraining(
     ctx.trainingRuns.set(versionArn, run);
     const outcome = await run.outcome.finally(() => ctx.trainingRuns.delete(versionArn));
     const hours = (performance.now() - started) / 3_600_000;
-    completeSolutionVersion(ctx.db, versionArn, outcome.model, outcome.metrics ?? null, hours, ctx.now());
-  } catch (error) {
-    if (error instanceof TrainingStoppedError) {
-      updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE STOPPED', ctx.now());
-      return;
+    if (
+      !completeSolutionVersion(ctx.db, versionArn, outcome.model, outcome.metrics ?? null, hours, ctx.now())
+    ) {
+      // The stop request arrived after the last check inside the worker: the stop wins, as asked.
+      transitionSolutionVersion(ctx.db, versionArn, ['CREATE STOPPING'], 'CREATE STOPPED', ctx.now());
     }
-    const reason = error instanceof Error ? error.message : String(error);
-    updateSolutionVersionStatus(ctx.db, versionArn, 'CREATE FAILED', ctx.now(), reason);
+  } catch (error) {
+    // A stop someone asked for ends as asked, even if the worker failed on its way out.
+    if (transitionSolutionVersion(ctx.db, versionArn, ['CREATE STOPPING'], 'CREATE STOPPED', ctx.now()))
+      return;
+    // Otherwise a stop came from the engine shutting down: the training was interrupted, as after a crash.
+    const reason =
+      error instanceof TrainingStoppedError
+        ? INTERRUPTED
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    transitionSolutionVersion(ctx.db, versionArn, ['CREATE IN_PROGRESS'], 'CREATE FAILED', ctx.now(), reason);
   }
 }

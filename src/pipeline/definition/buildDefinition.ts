@@ -4,7 +4,9 @@ import { campaignStates } from './campaignStates.js';
 import { gateStates } from './gateStates.js';
 import { importDatasetsState, importList } from './importStates.js';
 import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
-import { busyCheckStates, trainingStates } from './trainingStates.js';
+import { runTimeoutSeconds } from './pollLimits.js';
+import { MAX_ATTEMPTS } from './taskPolicy.js';
+import { busyCheckStates, trainingStates, versionNamesExpression } from './trainingStates.js';
 
 export interface DefinitionOptions {
   /**
@@ -13,12 +15,16 @@ export interface DefinitionOptions {
    * line and a webhook call.
    */
   readonly notificationTopicArn?: string;
-  /** Shown in notification subjects and summaries. @default personalize-retraining */
+  /** Shown in notification subjects and summaries. @default config.pipelineName */
   readonly pipelineName?: string;
 }
 
-/** A retraining run may wait on imports and training for days, never forever. */
-const RUN_TIMEOUT_SECONDS = 3 * 24 * 3600;
+/**
+ * The run id every created resource is named after: `rt-` and the MD5 of the execution name (35
+ * characters of [a-z0-9-]). Execution names may be 80 characters of almost anything, Personalize
+ * names 63 of [a-zA-Z0-9_-]; the hash fits any execution name into a valid, stable name.
+ */
+const RUN_ID = "States.Format('rt-{}', States.Hash($$.Execution.Name, 'MD5'))";
 
 /** The topic ARN for runs that have none: same partition, region and account as the solution. */
 export function localTopicArn(config: PipelineConfig): string {
@@ -36,7 +42,7 @@ export function buildDefinition(
   options: DefinitionOptions = {},
 ): StateMachineDefinition {
   const topicArn = options.notificationTopicArn ?? config.notificationTopicArn ?? localTopicArn(config);
-  const pipelineName = options.pipelineName ?? 'personalize-retraining';
+  const pipelineName = options.pipelineName ?? config.pipelineName;
   const canReject = Boolean(config.campaignArn) || config.gate.minimum !== undefined;
   const afterGate = config.campaignArn ? 'UpdateCampaign' : SUCCESS_PATH;
   const states: Record<string, State> = {
@@ -44,7 +50,8 @@ export function buildDefinition(
       Type: 'Pass',
       Comment: 'Names every resource this run creates after the execution, so a re-run finds them.',
       Parameters: {
-        'RunId.$': "States.Format('rt-{}', States.Hash($$.Execution.Name, 'MD5'))",
+        'RunId.$': RUN_ID,
+        'VersionNames.$': versionNamesExpression(RUN_ID),
         Imports: importList(config),
       },
       ResultPath: '$.Run',
@@ -55,12 +62,17 @@ export function buildDefinition(
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),
     ...(config.campaignArn ? campaignStates(config, config.campaignArn, SUCCESS_PATH) : {}),
-    ...notificationStates(topicArn, pipelineName, config.gate.metric, canReject),
+    ...notificationStates(topicArn, pipelineName, config.gate.metric, {
+      rejection: canReject,
+      skip: true,
+      campaign: Boolean(config.campaignArn),
+    }),
   };
   return {
     Comment: `Retrain ${config.solutionArn}${config.campaignArn ? ` and roll it out to ${config.campaignArn}` : ''}.`,
     StartAt: 'Prepare',
-    TimeoutSeconds: RUN_TIMEOUT_SECONDS,
+    // A backstop only: every wait loop gives up (notified) before this.
+    TimeoutSeconds: runTimeoutSeconds(config.pollIntervalSeconds, MAX_ATTEMPTS),
     States: states,
   };
 }

@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import type { State } from './asl.js';
+import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
 import { CATCH_ALL_TO_FAILURE, FAILURE_PATH, TRANSIENT_RETRY, personalizeTask } from './taskPolicy.js';
 
 /**
@@ -17,7 +18,9 @@ export function campaignStates(
       Type: 'Task',
       Resource: personalizeTask('updateCampaign'),
       Parameters: { CampaignArn: campaignArn, 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
-      ResultPath: null,
+      // The result is not needed; the slot starts the wait loop's counter.
+      ResultSelector: FRESH_COUNTER,
+      ResultPath: '$.CampaignPolls',
       Retry: [TRANSIENT_RETRY],
       Catch: [CATCH_ALL_TO_FAILURE],
       Next: 'WaitForCampaignUpdate',
@@ -55,9 +58,18 @@ export function campaignStates(
           StringEquals: 'CREATE FAILED',
           Next: 'CampaignUpdateFailed',
         },
+        pollLimitReached('$.CampaignPolls', POLL_LIMITS.campaignUpdate, 'CampaignPollLimit'),
       ],
-      Default: 'WaitForCampaignUpdate',
+      Default: 'CountCampaignPoll',
     },
+    CountCampaignPoll: countPoll('$.CampaignPolls', 'WaitForCampaignUpdate'),
+    CampaignPollLimit: pollLimitFailure(
+      `The update of ${campaignArn} to {} is still {}`,
+      ['$.Training.SolutionVersionArn', '$.CampaignUpdate.Update.Status'],
+      POLL_LIMITS.campaignUpdate,
+      config.pollIntervalSeconds,
+      FAILURE_PATH,
+    ),
     CampaignUpdateFailed: {
       Type: 'Pass',
       Parameters: {

@@ -7,6 +7,7 @@ import {
   TRANSIENT_RETRY,
   personalizeTask,
 } from './taskPolicy.js';
+import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
 
 /** The import job ARN prefix in the dataset's own partition, region and account. */
 function importJobArnPrefix(datasetArn: string): string {
@@ -37,6 +38,7 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
         'Import.$': '$.Import',
         'RunId.$': '$.RunId',
         'Attempt.$': '$.Attempt',
+        'Polls.$': '$.Polls',
         'JobName.$': "States.Format('{}-{}-{}', $.RunId, $.Import.Kind, $.Attempt)",
         'JobArn.$': "States.Format('{}{}-{}-{}', $.Import.JobArnPrefix, $.RunId, $.Import.Kind, $.Attempt)",
       },
@@ -86,15 +88,25 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
           Next: 'NextImportAttempt',
         },
         { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED', Next: 'DescribeImportFailure' },
+        pollLimitReached('$.Polls', POLL_LIMITS.importJob, 'ImportPollLimit'),
       ],
-      Default: 'WaitForImport',
+      Default: 'CountImportPoll',
     },
+    CountImportPoll: countPoll('$.Polls', 'WaitForImport'),
+    ImportPollLimit: pollLimitFailure(
+      'Import job {} of {} is still {}',
+      ['$.JobArn', '$.Import.DataLocation', '$.Job.Status'],
+      POLL_LIMITS.importJob,
+      config.pollIntervalSeconds,
+      'ImportTaskFailed',
+    ),
     NextImportAttempt: {
       Type: 'Pass',
       Parameters: {
         'Import.$': '$.Import',
         'RunId.$': '$.RunId',
         'Attempt.$': 'States.MathAdd($.Attempt, 1)',
+        'Polls.$': '$.Polls',
       },
       Next: 'NameImportJob',
     },
@@ -115,7 +127,13 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
     Type: 'Map',
     Comment: 'Re-import every configured dataset from its datasource path, in parallel.',
     ItemsPath: '$.Run.Imports',
-    ItemSelector: { 'Import.$': '$$.Map.Item.Value', 'RunId.$': '$.Run.RunId', Attempt: 1 },
+    ItemSelector: {
+      'Import.$': '$$.Map.Item.Value',
+      'RunId.$': '$.Run.RunId',
+      Attempt: 1,
+      // Counted across attempts: the whole branch shares one budget of status checks.
+      Polls: FRESH_COUNTER,
+    },
     MaxConcurrency: 3,
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'NameImportJob', States: states },
     ResultPath: null,

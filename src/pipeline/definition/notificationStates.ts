@@ -34,15 +34,15 @@ function summary(outcome: string, pipelineName: string, extra: Record<string, un
 
 /**
  * Every outcome ends in a notification carrying a JSON summary with an `Outcome` of SUCCEEDED,
- * REJECTED, SKIPPED or FAILED, then in the matching terminal state. A rejection is a successful execution
- * (nothing broke) whose output says REJECTED. Step Functions refuses unreachable states, so the
- * rejection path exists only where a gate can reject.
+ * REJECTED, SKIPPED or FAILED, then in the matching terminal state. A rejection or a skip is a
+ * successful execution (nothing broke) whose output says so. Step Functions refuses unreachable
+ * states, so the rejection and skip paths exist only where something leads to them.
  */
 export function notificationStates(
   topicArn: string,
   pipelineName: string,
   metric: string,
-  canReject: boolean,
+  paths: { readonly rejection: boolean; readonly skip: boolean; readonly campaign: boolean },
 ): Record<string, State> {
   const subject = (what: string) => `${pipelineName}: retraining ${what}`.slice(0, 100);
   const version = { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' };
@@ -52,18 +52,16 @@ export function notificationStates(
       pipelineName,
       {
         ...version,
-        Reason: `The new solution version did not pass the ${metric} gate; the campaign was left as it was.`,
+        Reason: `The new solution version did not pass the ${metric} gate${
+          paths.campaign ? '; the campaign was left as it was' : ''
+        }.`,
       },
       'NotifyRejection',
     ),
     NotifyRejection: publish(topicArn, subject('rejected by the metric gate'), 'RetrainingRejected'),
     RetrainingRejected: { Type: 'Succeed' },
   };
-  return {
-    [SUCCESS_PATH]: summary('SUCCEEDED', pipelineName, version, 'NotifySuccess'),
-    NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
-    RetrainingSucceeded: { Type: 'Succeed' },
-    ...(canReject ? rejection : {}),
+  const skip: Record<string, State> = {
     [SKIP_PATH]: summary(
       'SKIPPED',
       pipelineName,
@@ -75,6 +73,13 @@ export function notificationStates(
     ),
     NotifySkip: publish(topicArn, subject('skipped: a training is still running'), 'RetrainingSkipped'),
     RetrainingSkipped: { Type: 'Succeed' },
+  };
+  return {
+    [SUCCESS_PATH]: summary('SUCCEEDED', pipelineName, version, 'NotifySuccess'),
+    NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
+    RetrainingSucceeded: { Type: 'Succeed' },
+    ...(paths.rejection ? rejection : {}),
+    ...(paths.skip ? skip : {}),
     [FAILURE_PATH]: summary(
       'FAILED',
       pipelineName,

@@ -19,12 +19,11 @@ export function buildRollbackDefinition(
     StartAt: 'UpdateCampaign',
     States: {
       ...campaignStates(config, config.campaignArn, SUCCESS_PATH),
-      ...notificationStates(
-        topicArn,
-        options.pipelineName ?? 'personalize-retraining',
-        config.gate.metric,
-        false,
-      ),
+      ...notificationStates(topicArn, options.pipelineName ?? config.pipelineName, config.gate.metric, {
+        rejection: false,
+        skip: false,
+        campaign: true,
+      }),
     },
   };
 }

@@ -8,15 +8,41 @@ import {
   TRANSIENT_RETRY,
   personalizeTask,
 } from './taskPolicy.js';
+import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
 
 /**
- * Trains a new solution version named after the run. A re-run of a crashed execution gets
- * ResourceAlreadyExists for that name and adopts the solution's newest version if it carries the
- * name (a solution trains one version at a time, so the run's own version is the newest).
+ * The names this run may give its solution versions, `<RunId>-1` … `<RunId>-<MAX_ATTEMPTS>`, as an
+ * intrinsic expression for the Prepare state (`$.Run.VersionNames`): the run id is a hash of the
+ * execution name, so a re-run under the same name computes the same list.
  */
+export function versionNamesExpression(runIdExpression: string): string {
+  const names = Array.from(
+    { length: MAX_ATTEMPTS },
+    (_, index) => `States.Format('{}-${index + 1}', ${runIdExpression})`,
+  );
+  return `States.Array(${names.join(', ')})`;
+}
+
+/** A Choice condition: the string at `path` is one of this run's solution version names. */
+function isOneOfRunVersionNames(path: string) {
+  return {
+    And: [
+      { Variable: path, IsPresent: true },
+      {
+        Or: Array.from({ length: MAX_ATTEMPTS }, (_, index) => ({
+          Variable: path,
+          StringEqualsPath: `$.Run.VersionNames[${index}]`,
+        })),
+      },
+    ],
+  };
+}
+
 /**
  * A run that starts while the solution still trains a version (the previous run, or someone by
- * hand) stands down instead of queueing a second training: it ends SKIPPED and says why.
+ * hand) stands down instead of queueing a second training: it ends SKIPPED and says why. The one
+ * exception is a version this very run started before it crashed: a re-run under the same
+ * execution name goes on and adopts it.
  */
 export function busyCheckStates(config: PipelineConfig, next: string, skip: string): Record<string, State> {
   const newest = '$.Busy.Versions[0].Status';
@@ -44,14 +70,36 @@ export function busyCheckStates(config: PipelineConfig, next: string, skip: stri
               })),
             },
           ],
-          Next: skip,
+          Next: 'DescribeTrainingInProgress',
         },
       ],
       Default: next,
     },
+    DescribeTrainingInProgress: {
+      Type: 'Task',
+      Resource: personalizeTask('describeSolutionVersion'),
+      Parameters: { 'SolutionVersionArn.$': '$.Busy.Versions[0].SolutionVersionArn' },
+      ResultSelector: { 'Version.$': '$.SolutionVersion' },
+      ResultPath: '$.Busy.Newest',
+      Retry: [TRANSIENT_RETRY],
+      Catch: [CATCH_ALL_TO_FAILURE],
+      Next: 'IsOwnTraining',
+    },
+    IsOwnTraining: {
+      Type: 'Choice',
+      Comment: 'A version this execution started before it crashed is adopted, not waited out.',
+      Choices: [{ ...isOneOfRunVersionNames('$.Busy.Newest.Version.Name'), Next: next }],
+      Default: skip,
+    },
   };
 }
 
+/**
+ * Trains a new solution version named after the run. A re-run of a crashed execution gets
+ * ResourceAlreadyExists for that name and adopts the solution's newest version if it carries one
+ * of the run's names (a solution trains one version at a time, so the run's own version is the
+ * newest).
+ */
 export function trainingStates(config: PipelineConfig, next: string): Record<string, State> {
   return {
     NameSolutionVersion: {
@@ -68,6 +116,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         TrainingMode: config.trainingMode,
         'Name.$': '$.TrainingRun.Name',
       },
+      ResultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
       ResultPath: '$.Training',
       Retry: [TRANSIENT_RETRY],
       Catch: [
@@ -84,7 +133,10 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       Type: 'Task',
       Resource: personalizeTask('listSolutionVersions'),
       Parameters: { SolutionArn: config.solutionArn, MaxResults: 1 },
-      ResultSelector: { 'SolutionVersionArn.$': '$.SolutionVersions[0].SolutionVersionArn' },
+      ResultSelector: {
+        'SolutionVersionArn.$': '$.SolutionVersions[0].SolutionVersionArn',
+        Polls: FRESH_COUNTER,
+      },
       ResultPath: '$.Training',
       Retry: [TRANSIENT_RETRY],
       Catch: [CATCH_ALL_TO_FAILURE],
@@ -102,15 +154,8 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
     },
     IsRunSolutionVersion: {
       Type: 'Choice',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.Found.Version.Name', IsPresent: true },
-            { Variable: '$.Found.Version.Name', StringEqualsPath: '$.TrainingRun.Name' },
-          ],
-          Next: 'WaitForTraining',
-        },
-      ],
+      Comment: "The newest version is this run's when it carries one of the run's names (any attempt).",
+      Choices: [{ ...isOneOfRunVersionNames('$.Found.Version.Name'), Next: 'WaitForTraining' }],
       Default: 'RunSolutionVersionLost',
     },
     RunSolutionVersionLost: {
@@ -149,9 +194,18 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         },
         { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED', Next: 'TrainingFailed' },
         { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE STOPPED', Next: 'TrainingStopped' },
+        pollLimitReached('$.Training.Polls', POLL_LIMITS.solutionVersion, 'TrainingPollLimit'),
       ],
-      Default: 'WaitForTraining',
+      Default: 'CountTrainingPoll',
     },
+    CountTrainingPoll: countPoll('$.Training.Polls', 'WaitForTraining'),
+    TrainingPollLimit: pollLimitFailure(
+      'Solution version {} is still {}',
+      ['$.Training.SolutionVersionArn', '$.TrainingStatus.Status'],
+      POLL_LIMITS.solutionVersion,
+      config.pollIntervalSeconds,
+      FAILURE_PATH,
+    ),
     NextTrainingAttempt: {
       Type: 'Pass',
       Parameters: {

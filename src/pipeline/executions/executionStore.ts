@@ -125,29 +125,33 @@ export class ExecutionStore {
   /** Records the end of a run; visits still RUNNING are closed as FAILED with it. */
   finish(id: number, input: FinishExecution): ExecutionRecord {
     const facts = input.facts;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE executions SET status = ?, ended_at = ?, solution_version_arn = ?, metrics_json = ?,
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `UPDATE executions SET status = ?, ended_at = ?, solution_version_arn = ?, metrics_json = ?,
              previous_solution_version_arn = ?, previous_metrics_json = ?, error = ?, cause = ?, output_json = ?
            WHERE id = ?`,
-        )
-        .run(
-          input.status,
-          this.now(),
-          facts?.solutionVersionArn ?? null,
-          jsonOrNull(facts?.metrics),
-          facts?.previousSolutionVersionArn ?? null,
-          jsonOrNull(facts?.previousMetrics),
-          input.error ?? null,
-          input.cause ?? null,
-          jsonOrNull(input.output),
-          id,
-        );
-      this.db
-        .prepare(`UPDATE state_visits SET outcome = 'FAILED' WHERE execution_id = ? AND outcome = 'RUNNING'`)
-        .run(id);
-    })();
+          )
+          .run(
+            input.status,
+            this.now(),
+            facts?.solutionVersionArn ?? null,
+            jsonOrNull(facts?.metrics),
+            facts?.previousSolutionVersionArn ?? null,
+            jsonOrNull(facts?.previousMetrics),
+            input.error ?? null,
+            input.cause ?? null,
+            jsonOrNull(input.output),
+            id,
+          );
+        this.db
+          .prepare(
+            `UPDATE state_visits SET outcome = 'FAILED' WHERE execution_id = ? AND outcome = 'RUNNING'`,
+          )
+          .run(id);
+      })
+      .immediate();
     return this.require(id);
   }
 
@@ -237,7 +241,7 @@ export function openExecutionStore(path: string, options: ExecutionStoreOptions 
     db.pragma('busy_timeout = 5000');
     db.transaction(() => {
       for (const statement of EXECUTION_SCHEMA) db.exec(statement);
-    })();
+    }).immediate();
     return new ExecutionStore(db, options);
   } catch (error) {
     db.close();

@@ -46,6 +46,6 @@ export function abortOrphanedExecutions(db: Database.Database, check: OrphanChec
       );
       closeVisits.run(row.id);
     }
-  })();
+  }).immediate();
   return orphans.map((row) => row.id);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import {
   completeCampaignUpdate,
+  countCampaignsInDatasetGroup,
   deleteCampaign,
   findCampaign,
   insertCampaign,
@@ -13,16 +14,19 @@ import {
   type CampaignRecord,
   type CampaignUpdateRecord,
 } from '../../store/campaignRecords.js';
+import { findSolution } from '../../store/solutionRecords.js';
 import { findSolutionVersion } from '../../store/solutionVersionRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
+  LimitExceededException,
   ResourceAlreadyExistsException,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { paginate } from '../pagination.js';
+import { SERVICE_QUOTAS } from '../quotas.js';
 
 const campaignConfigSchema = z
   .object({
@@ -51,6 +55,7 @@ export const campaignOperations: OperationTable = {
       const arn = buildArn(ctx.scope, 'campaign', name);
       if (findCampaign(ctx.db, arn))
         throw new ResourceAlreadyExistsException(`Campaign ${arn} already exists.`);
+      requireCampaignQuota(ctx, solutionVersionArn);
       const now = ctx.now();
       insertCampaign(ctx.db, {
         arn,
@@ -161,6 +166,20 @@ function requireActiveVersion(ctx: EngineContext, arn: string): string {
   return arn;
 }
 
+/** The service allows 5 campaigns per dataset group by default. */
+function requireCampaignQuota(ctx: EngineContext, solutionVersionArn: string): void {
+  const version = findSolutionVersion(ctx.db, solutionVersionArn);
+  const datasetGroupArn = version && findSolution(ctx.db, version.solutionArn)?.datasetGroupArn;
+  if (!datasetGroupArn) return;
+  const limit = SERVICE_QUOTAS.campaignsPerDatasetGroup;
+  if (countCampaignsInDatasetGroup(ctx.db, datasetGroupArn) >= limit) {
+    throw new LimitExceededException(
+      `Dataset group ${datasetGroupArn} already has ${limit} campaigns, the service's default quota. ` +
+        'Update an existing campaign to the new solution version, or delete one you no longer need.',
+    );
+  }
+}
+
 function validateExploration(config: z.infer<typeof campaignConfigSchema> | undefined): void {
   const exploration = config?.itemExplorationConfig ?? {};
   const weight = exploration['explorationWeight'];
@@ -186,7 +205,7 @@ async function deployCampaign(ctx: EngineContext, arn: string): Promise<void> {
   if (!campaign) return;
   try {
     const deployment = ctx.deployments.prepare(arn, campaign.solutionVersionArn, campaign.campaignConfig);
-    ctx.db.transaction(() => setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now()))();
+    ctx.db.transaction(() => setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now())).immediate();
     ctx.deployments.activate(deployment);
   } catch (error) {
     setCampaignStatus(

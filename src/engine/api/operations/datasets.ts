@@ -119,10 +119,12 @@ export const datasetOperations: OperationTable = {
       );
     }
     // The data goes with the dataset, as in the service: a dataset re-created later starts empty.
-    ctx.db.transaction(() => {
-      deleteDatasetData(ctx.db, dataset.arn);
-      deleteDataset(ctx.db, dataset.arn);
-    })();
+    ctx.db
+      .transaction(() => {
+        deleteDatasetData(ctx.db, dataset.arn);
+        deleteDataset(ctx.db, dataset.arn);
+      })
+      .immediate();
     return {};
   }),
 };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import {
+  countSolutionVersionsInProgress,
   findSolutionVersion,
   findSolutionVersionByName,
   insertSolutionVersion,
   listSolutionVersions,
-  updateSolutionVersionStatus,
+  transitionSolutionVersion,
   type SolutionVersionRecord,
 } from '../../store/solutionVersionRecords.js';
 import { findRecipe } from '../../train/recipeCatalog.js';
@@ -13,12 +14,14 @@ import { newSolutionVersionArn, runTraining, trainingTables } from '../../train/
 import { validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
+  LimitExceededException,
   ResourceAlreadyExistsException,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { paginate } from '../pagination.js';
+import { SERVICE_QUOTAS } from '../quotas.js';
 import { requireSolution } from './solutions.js';
 
 const IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
@@ -50,6 +53,12 @@ export const solutionVersionOperations: OperationTable = {
       if (running) {
         throw new ResourceInUseException(
           `Solution ${solution.arn} is already training ${running.arn} (${running.status}); wait for it or stop it.`,
+        );
+      }
+      if (countSolutionVersionsInProgress(ctx.db) >= SERVICE_QUOTAS.solutionVersionsInProgress) {
+        throw new LimitExceededException(
+          `${SERVICE_QUOTAS.solutionVersionsInProgress} solution versions are already training, the service's ` +
+            'default quota per account. Wait for one to finish or stop one before starting another.',
         );
       }
       const previous = versions.find((version) => version.status === 'ACTIVE');
@@ -133,12 +142,16 @@ export const solutionVersionOperations: OperationTable = {
   ),
   StopSolutionVersionCreation: defineOperation(z.object({ solutionVersionArn: z.string() }), (input, ctx) => {
     const version = requireVersion(ctx, input.solutionVersionArn);
-    if (version.status !== 'CREATE PENDING' && version.status !== 'CREATE IN_PROGRESS') {
+    // As in the service: CREATE PENDING → CREATE STOPPED, CREATE IN_PROGRESS → CREATE STOPPING → CREATE STOPPED.
+    const now = ctx.now();
+    const stopped =
+      transitionSolutionVersion(ctx.db, version.arn, ['CREATE PENDING'], 'CREATE STOPPED', now) ||
+      transitionSolutionVersion(ctx.db, version.arn, ['CREATE IN_PROGRESS'], 'CREATE STOPPING', now);
+    if (!stopped) {
       throw new ResourceInUseException(
         `Solution version ${version.arn} is ${version.status}; only a version in CREATE PENDING or CREATE IN_PROGRESS can be stopped.`,
       );
     }
-    updateSolutionVersionStatus(ctx.db, version.arn, 'CREATE STOPPING', ctx.now());
     ctx.trainingRuns.get(version.arn)?.stop();
     return {};
   }),

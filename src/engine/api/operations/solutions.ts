@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findRecipe } from '../../train/recipeCatalog.js';
 import {
+  countSolutions,
   deleteSolution,
   findSolution,
   insertSolution,
@@ -11,6 +12,7 @@ import type { EngineDatabase } from '../../store/database.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
+  LimitExceededException,
   ResourceAlreadyExistsException,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -19,6 +21,7 @@ import { defineOperation, type OperationTable } from '../operation.js';
 import { summarizeVersion } from './solutionVersions.js';
 import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { paginate } from '../pagination.js';
+import { SERVICE_QUOTAS } from '../quotas.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -38,9 +41,6 @@ const solutionConfigSchema = z
 
 /** The service's documented form for automatic training: `rate(N days)` with N from 1 to 30. */
 const AUTO_TRAINING_RATE = /^rate\(([1-9]|[12]\d|30) days?\)$/;
-
-/** The service's quota of solutions per dataset group is far larger; this keeps a runaway script in check. */
-const MAX_SOLUTIONS_PER_GROUP = 500;
 
 export const solutionOperations: OperationTable = {
   CreateSolution: defineOperation(
@@ -83,9 +83,10 @@ export const solutionOperations: OperationTable = {
       const arn = buildArn(ctx.scope, 'solution', name);
       if (findSolution(ctx.db, arn))
         throw new ResourceAlreadyExistsException(`Solution ${arn} already exists.`);
-      if (listSolutions(ctx.db, datasetGroupArn).length >= MAX_SOLUTIONS_PER_GROUP) {
-        throw new InvalidInputException(
-          `Dataset group ${datasetGroupArn} already has ${MAX_SOLUTIONS_PER_GROUP} solutions.`,
+      if (countSolutions(ctx.db, datasetGroupArn) >= SERVICE_QUOTAS.solutionsPerDatasetGroup) {
+        throw new LimitExceededException(
+          `Dataset group ${datasetGroupArn} already has ${SERVICE_QUOTAS.solutionsPerDatasetGroup} solutions, ` +
+            "the service's default quota. Delete a solution you no longer need before creating another.",
         );
       }
       const now = ctx.now();

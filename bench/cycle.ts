@@ -1,0 +1,294 @@
+/**
+ * The retraining cycle's two bars from issue 5:
+ *  (a) `personalize-retrain demo` as a newcomer runs it (the compiled bin, a fresh state dir each
+ *      time): wall time, median of 3; bar: within 60 s.
+ *  (b) one local cycle on data the size of MovieLens-small (100,836 ratings; read from
+ *      ../shared/data/movielens-small/ratings.csv when present, else a synthetic set of that size):
+ *      dataset group, dataset, solution and campaign set up through the SDK against an in-process
+ *      engine, then `runPipeline` with PollInterval=1 timed; bar: under 15 s wall. Reports where the
+ *      time goes: the engine's import and training (from the resources' own timestamps), the
+ *      campaign rollout, and the Wait states (PollInterval rounds every step up to whole seconds).
+ *
+ *   npx tsc -p tsconfig.json && node dist/bench/cycle.js [cycles]
+ */
+import {
+  CreateCampaignCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateSchemaCommand,
+  CreateSolutionCommand,
+  CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
+  DescribeDatasetImportJobCommand,
+  DescribeSolutionVersionCommand,
+  ListDatasetImportJobsCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { parsePipelineConfig } from '../src/config/pipelineConfig.js';
+import { startEngine } from '../src/engine/engine.js';
+import { buildDefinition } from '../src/pipeline/definition/index.js';
+import { openExecutionStore } from '../src/pipeline/executions/index.js';
+import { createLocalNotifier, runPipeline } from '../src/pipeline/runner/index.js';
+
+// The SDK's notice that its 2027 releases need Node 22 is for package.json to track, not for this output.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+const CLI = fileURLToPath(new URL('../../bin/personalize-retrain.js', import.meta.url));
+const MOVIELENS = fileURLToPath(new URL('../../../shared/data/movielens-small/ratings.csv', import.meta.url));
+const MOVIELENS_RATINGS = 100_836;
+const cycles = Number(process.argv[2] ?? 3);
+
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+
+/** (a) The demo in its own process, fresh state dir each time. */
+function timeDemo(): number {
+  const stateDir = mkdtempSync(join(tmpdir(), 'pr-bench-demo-'));
+  try {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [CLI, 'demo', '--state-dir', stateDir], { encoding: 'utf8' });
+    const took = performance.now() - started;
+    if (result.status !== 0)
+      throw new Error(`demo exited ${result.status}:\n${result.stdout}${result.stderr}`);
+    return took;
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * MovieLens ratings as Personalize interactions. Rows that are not a whole record (the file's last
+ * line has no newline and is not a real rating) or whose timestamp is in milliseconds are skipped.
+ */
+function movieLensInteractions(): { csv: string; rows: number; skipped: string[]; source: string } {
+  if (!existsSync(MOVIELENS))
+    return { ...syntheticInteractions(MOVIELENS_RATINGS), skipped: [], source: 'synthetic' };
+  const text = readFileSync(MOVIELENS, 'utf8');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const skipped = text.slice(complete.length) ? [text.slice(complete.length)] : [];
+  const out = ['USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE'];
+  for (const line of complete.split('\n').slice(1)) {
+    if (line === '') continue;
+    const [user, movie, , timestamp] = line.split(',');
+    if (!user || !movie || !/^\d{9,10}$/.test(timestamp ?? '')) {
+      skipped.push(line);
+      continue;
+    }
+    out.push(`${user},${movie},${timestamp},rating`);
+  }
+  return { csv: `${out.join('\n')}\n`, rows: out.length - 1, skipped, source: MOVIELENS };
+}
+
+/** Same size and shape (610 users, 9,724 items, long-tailed) when the MovieLens file is absent. */
+function syntheticInteractions(rows: number): { csv: string; rows: number } {
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const out = ['USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE'];
+  for (let row = 0; row < rows; row++) {
+    const user = Math.floor(610 * next() ** 2);
+    const item = Math.floor(9_724 * next() ** 3);
+    out.push(`u${user},m${item},${1_500_000_000 + row * 60},rating`);
+  }
+  return { csv: `${out.join('\n')}\n`, rows };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await sleep(50);
+  }
+}
+
+interface CycleResult {
+  readonly wallMs: number;
+  readonly importEngineMs: number;
+  readonly trainingEngineMs: number;
+  readonly campaignDeployMs: number;
+  readonly waitStatesMs: number;
+  readonly importStepMs: number;
+  readonly trainingStepMs: number;
+  readonly rolloutStepMs: number;
+  readonly polls: number;
+}
+
+const settled = (status: string | undefined) => status === 'ACTIVE' || status === 'CREATE FAILED';
+
+/** (b) One retraining cycle on MovieLens-sized data, after a setup that is not timed. */
+async function timeCycles() {
+  const data = movieLensInteractions();
+  const stateDir = mkdtempSync(join(tmpdir(), 'pr-bench-cycle-'));
+  const engine = await startEngine({ port: 0, stateDir });
+  const personalize = new PersonalizeClient({
+    endpoint: engine.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  const store = openExecutionStore(join(stateDir, 'executions.sqlite'));
+  try {
+    mkdirSync(join(stateDir, 'data', 'movielens'), { recursive: true });
+    writeFileSync(join(stateDir, 'data', 'movielens', 'ratings.csv'), data.csv);
+    const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'movielens' }));
+    const { schemaArn } = await personalize.send(
+      new CreateSchemaCommand({
+        name: 'movielens-interactions',
+        schema: JSON.stringify({
+          type: 'record',
+          name: 'Interactions',
+          namespace: 'com.amazonaws.personalize.schema',
+          fields: [
+            { name: 'USER_ID', type: 'string' },
+            { name: 'ITEM_ID', type: 'string' },
+            { name: 'TIMESTAMP', type: 'long' },
+            { name: 'EVENT_TYPE', type: 'string' },
+          ],
+          version: '1.0',
+        }),
+      }),
+    );
+    const { datasetArn = '' } = await personalize.send(
+      new CreateDatasetCommand({ name: 'ratings', datasetGroupArn, schemaArn, datasetType: 'Interactions' }),
+    );
+    const { datasetImportJobArn } = await personalize.send(
+      new CreateDatasetImportJobCommand({
+        jobName: 'initial',
+        datasetArn,
+        dataSource: { dataLocation: 's3://movielens/ratings.csv' },
+        roleArn: 'arn:aws:iam::000000000000:role/PersonalizeImport',
+      }),
+    );
+    await until(
+      () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
+      (r) => settled(r.datasetImportJob?.status),
+    );
+    const { solutionArn = '' } = await personalize.send(
+      new CreateSolutionCommand({
+        name: 'movielens',
+        datasetGroupArn,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
+        performAutoTraining: false,
+      }),
+    );
+    const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
+    await until(
+      () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
+      (r) => settled(r.solutionVersion?.status),
+    );
+    const { campaignArn = '' } = await personalize.send(
+      new CreateCampaignCommand({ name: 'movielens', solutionVersionArn }),
+    );
+    await until(
+      () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+      (r) => settled(r.campaign?.status),
+    );
+
+    const parsed = parsePipelineConfig(
+      [
+        'ImportRoleArn=arn:aws:iam::000000000000:role/PersonalizeImport',
+        `SolutionArn=${solutionArn}`,
+        `UserInteractionDatasetArn=${datasetArn}`,
+        'S3UserInteractionDatasourcePath=s3://movielens/ratings.csv',
+        `CampaignArn=${campaignArn}`,
+        'PollInterval=1',
+        'GateTolerance=1',
+      ].join('\n'),
+      'bench.cfg',
+    );
+    if (parsed.issues) throw new Error(JSON.stringify(parsed.issues));
+    const definition = buildDefinition(parsed.config, { pipelineName: 'movielens' });
+    const notifier = createLocalNotifier({ logger: pino({ level: 'silent' }) });
+    const results: CycleResult[] = [];
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      const started = performance.now();
+      const outcome = await runPipeline({
+        definition,
+        pipelineName: 'movielens',
+        target: { kind: 'endpoint', endpoint: engine.url },
+        store,
+        notifier,
+      });
+      const wallMs = performance.now() - started;
+      if (outcome.execution.status !== 'SUCCEEDED')
+        throw new Error(`cycle ${outcome.execution.status}: ${outcome.execution.cause ?? ''}`);
+      const { datasetImportJobs = [] } = await personalize.send(
+        new ListDatasetImportJobsCommand({ datasetArn }),
+      );
+      const job = datasetImportJobs
+        .filter((j) => j.jobName?.startsWith('rt-'))
+        .sort((a, b) => (b.creationDateTime?.getTime() ?? 0) - (a.creationDateTime?.getTime() ?? 0))[0];
+      const version = (
+        await personalize.send(
+          new DescribeSolutionVersionCommand({
+            solutionVersionArn: outcome.execution.solutionVersionArn ?? '',
+          }),
+        )
+      ).solutionVersion;
+      const span = (from?: Date, to?: Date) => (from && to ? to.getTime() - from.getTime() : NaN);
+      const waitMs = outcome.visits
+        .filter((visit) => visit.stateType === 'Wait')
+        .reduce((sum, visit) => sum + (visit.durationMs ?? 0), 0);
+      const step = (names: readonly string[]) =>
+        outcome.visits
+          .filter((visit) => names.includes(visit.stateName))
+          .reduce((sum, visit) => sum + (visit.durationMs ?? 0), 0);
+      results.push({
+        wallMs,
+        importEngineMs: span(job?.creationDateTime, job?.lastUpdatedDateTime),
+        trainingEngineMs: span(version?.creationDateTime, version?.lastUpdatedDateTime),
+        campaignDeployMs: engine.ctx.timings.campaignDeployMs,
+        waitStatesMs: waitMs,
+        importStepMs: step(['ImportDatasets']),
+        trainingStepMs: step(['CreateSolutionVersion', 'WaitForTraining', 'DescribeSolutionVersion']),
+        rolloutStepMs: step(['UpdateCampaign', 'WaitForCampaignUpdate', 'DescribeCampaignUpdate']),
+        polls: outcome.visits.filter((visit) => visit.stateType === 'Wait').length,
+      });
+    }
+    return { data: { source: data.source, rows: data.rows, skipped: data.skipped }, results };
+  } finally {
+    store.close();
+    personalize.destroy();
+    await engine.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+const demoTimes = Array.from({ length: 3 }, timeDemo);
+const cycle = await timeCycles();
+const pick = (key: keyof CycleResult) => seconds(median(cycle.results.map((r) => Number(r[key]))));
+console.log(
+  JSON.stringify(
+    {
+      node: process.version,
+      cores: cpus().length,
+      demo: { runsS: demoTimes.map(seconds), medianS: seconds(median(demoTimes)), bar: 'exit 0 within 60 s' },
+      cycle: {
+        data: cycle.data,
+        cycles: cycle.results.length,
+        medianWallS: pick('wallMs'),
+        wallS: cycle.results.map((r) => seconds(r.wallMs)),
+        breakdownMedianS: {
+          importStep: pick('importStepMs'),
+          importEngineWork: pick('importEngineMs'),
+          trainingStep: pick('trainingStepMs'),
+          trainingEngineWork: pick('trainingEngineMs'),
+          rolloutStep: pick('rolloutStepMs'),
+          campaignDeploy: pick('campaignDeployMs'),
+          waitStates: pick('waitStatesMs'),
+          polls: median(cycle.results.map((r) => r.polls)),
+        },
+        bar: 'under 15 s wall',
+      },
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,87 @@
+/**
+ * An open-loop load generator at a steady rate, for latency at a fixed rate. autocannon's
+ * `overallRate` sends each connection's whole per-second quota back to back at the top of every
+ * second and then idles, so its "1,000 requests/s" is a burst at full concurrency, not a steady
+ * stream. Here request n is due at start + n / rate whatever happened to earlier ones (open loop: a
+ * slow answer never delays the next request, so a server stall shows in the figures). Latency counts
+ * from the moment the request was written; `maxLagMs` says how late this generator itself was.
+ */
+import { Agent, request } from 'node:http';
+
+export interface SteadyLoadResult {
+  readonly sent: number;
+  readonly errors: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** The most a request left after its due time; near timer resolution (~1 ms) when the generator kept up. */
+  readonly maxLagMs: number;
+}
+
+export async function steadyLoad(
+  url: string,
+  path: string,
+  body: () => string,
+  rate: number,
+  seconds: number,
+): Promise<SteadyLoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(path, url);
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let errors = 0;
+  let done = 0;
+  let maxLag = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const send = (due: number, index: number) => {
+      const payload = body();
+      const written = performance.now();
+      maxLag = Math.max(maxLag, written - due);
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies[index] = performance.now() - written;
+            if (res.statusCode !== 200) errors++;
+            if (++done === total) resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        latencies[index] = performance.now() - written;
+        if (++done === total) resolve();
+      });
+      req.end(payload);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + (sent * 1000) / rate <= now) {
+        send(start + (sent * 1000) / rate, sent);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, 0.5);
+    };
+    tick();
+  });
+  agent.destroy();
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    sent,
+    errors,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    max: round(sorted.at(-1) ?? NaN),
+    maxLagMs: round(maxLag),
+  };
+}
