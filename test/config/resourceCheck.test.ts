@@ -68,13 +68,11 @@ test('a campaign serving another solution is a warning; a resource the caller ma
 
 test('without credentials or network nothing is checked, and that is said once', async (t) => {
   const personalize = mockPersonalize(t);
-  personalize
-    .on(DescribeSolutionCommand)
-    .rejects(
-      Object.assign(new Error('Could not load credentials from any providers'), {
-        name: 'CredentialsProviderError',
-      }),
-    );
+  personalize.on(DescribeSolutionCommand).rejects(
+    Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    }),
+  );
   const check = await checkPipelineResources(config, { region: 'eu-west-1' });
 
   assert.deepEqual(check.issues, []);

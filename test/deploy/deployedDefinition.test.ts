@@ -114,7 +114,7 @@ test('the definition the stack deploys, substitutions resolved, is the builderâ€
     target: { kind: 'endpoint', endpoint: engine.url, personalize },
     store,
     notifier,
-    waitOverrideMs: 5,
+    waitOverrideMs: 25, // short, but far from the poll limits (1000 training checks) on a slow machine
     retryOverrideMs: 5,
   });
   assert.equal(

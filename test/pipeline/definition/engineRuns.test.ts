@@ -75,7 +75,7 @@ async function run(
     store,
     notifier: silentNotifier(parsed.config.notificationUrl),
     ...(executionName ? { executionName } : {}),
-    waitOverrideMs: 5,
+    waitOverrideMs: 25, // short, but far from the poll limits (250 import checks) on a slow machine
   });
 }
 
