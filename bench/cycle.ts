@@ -11,25 +11,11 @@
  *
  *   npx tsc -p tsconfig.json && node dist/bench/cycle.js [cycles]
  */
-import {
-  CreateCampaignCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
-  CreateSchemaCommand,
-  CreateSolutionCommand,
-  CreateSolutionVersionCommand,
-  DescribeCampaignCommand,
-  DescribeDatasetImportJobCommand,
-  DescribeSolutionVersionCommand,
-  ListDatasetImportJobsCommand,
-  PersonalizeClient,
-} from '@aws-sdk/client-personalize';
+import { DescribeSolutionVersionCommand, ListDatasetImportJobsCommand } from '@aws-sdk/client-personalize';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { parsePipelineConfig } from '../src/config/pipelineConfig.js';
@@ -37,12 +23,20 @@ import { startEngine } from '../src/engine/engine.js';
 import { buildDefinition } from '../src/pipeline/definition/index.js';
 import { openExecutionStore } from '../src/pipeline/executions/index.js';
 import { createLocalNotifier, runPipeline } from '../src/pipeline/runner/index.js';
+import {
+  BENCH_ROLE_ARN,
+  benchClient,
+  createSolution,
+  deployCampaign,
+  importInteractions,
+  movieLensInteractions,
+  trainVersion,
+} from './benchResources.js';
 
 // The SDK's notice that its 2027 releases need Node 22 is for package.json to track, not for this output.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const CLI = fileURLToPath(new URL('../../bin/personalize-retrain.js', import.meta.url));
-const MOVIELENS = fileURLToPath(new URL('../../../shared/data/movielens-small/ratings.csv', import.meta.url));
 const MOVIELENS_RATINGS = 100_836;
 const cycles = Number(process.argv[2] ?? 3);
 
@@ -65,27 +59,15 @@ function timeDemo(): number {
   }
 }
 
-/**
- * MovieLens ratings as Personalize interactions. Rows that are not a whole record (the file's last
- * line has no newline and is not a real rating) or whose timestamp is in milliseconds are skipped.
- */
-function movieLensInteractions(): { csv: string; rows: number; skipped: string[]; source: string } {
-  if (!existsSync(MOVIELENS))
-    return { ...syntheticInteractions(MOVIELENS_RATINGS), skipped: [], source: 'synthetic' };
-  const text = readFileSync(MOVIELENS, 'utf8');
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  const skipped = text.slice(complete.length) ? [text.slice(complete.length)] : [];
-  const out = ['USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE'];
-  for (const line of complete.split('\n').slice(1)) {
-    if (line === '') continue;
-    const [user, movie, , timestamp] = line.split(',');
-    if (!user || !movie || !/^\d{9,10}$/.test(timestamp ?? '')) {
-      skipped.push(line);
-      continue;
+/** MovieLens-small as Personalize interactions, or a synthetic set of its size and shape without it. */
+function cycleInteractions(): { csv: string; rows: number; skipped: string[]; source: string } {
+  return (
+    movieLensInteractions() ?? {
+      ...syntheticInteractions(MOVIELENS_RATINGS),
+      skipped: [],
+      source: 'synthetic',
     }
-    out.push(`${user},${movie},${timestamp},rating`);
-  }
-  return { csv: `${out.join('\n')}\n`, rows: out.length - 1, skipped, source: MOVIELENS };
+  );
 }
 
 /** Same size and shape (610 users, 9,724 items, long-tailed) when the MovieLens file is absent. */
@@ -101,14 +83,6 @@ function syntheticInteractions(rows: number): { csv: string; rows: number } {
   return { csv: `${out.join('\n')}\n`, rows };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(50);
-  }
-}
-
 interface CycleResult {
   readonly wallMs: number;
   readonly importEngineMs: number;
@@ -121,82 +95,32 @@ interface CycleResult {
   readonly polls: number;
 }
 
-const settled = (status: string | undefined) => status === 'ACTIVE' || status === 'CREATE FAILED';
-
 /** (b) One retraining cycle on MovieLens-sized data, after a setup that is not timed. */
 async function timeCycles() {
-  const data = movieLensInteractions();
+  const data = cycleInteractions();
   const stateDir = mkdtempSync(join(tmpdir(), 'pr-bench-cycle-'));
   const engine = await startEngine({ port: 0, stateDir });
-  const personalize = new PersonalizeClient({
-    endpoint: engine.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
+  const personalize = benchClient(engine.url);
   const store = openExecutionStore(join(stateDir, 'executions.sqlite'));
   try {
-    mkdirSync(join(stateDir, 'data', 'movielens'), { recursive: true });
-    writeFileSync(join(stateDir, 'data', 'movielens', 'ratings.csv'), data.csv);
-    const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'movielens' }));
-    const { schemaArn } = await personalize.send(
-      new CreateSchemaCommand({
-        name: 'movielens-interactions',
-        schema: JSON.stringify({
-          type: 'record',
-          name: 'Interactions',
-          namespace: 'com.amazonaws.personalize.schema',
-          fields: [
-            { name: 'USER_ID', type: 'string' },
-            { name: 'ITEM_ID', type: 'string' },
-            { name: 'TIMESTAMP', type: 'long' },
-            { name: 'EVENT_TYPE', type: 'string' },
-          ],
-          version: '1.0',
-        }),
-      }),
+    const { datasetGroupArn, datasetArn, dataLocation } = await importInteractions(
+      personalize,
+      join(stateDir, 'data'),
+      'movielens',
+      data.csv,
     );
-    const { datasetArn = '' } = await personalize.send(
-      new CreateDatasetCommand({ name: 'ratings', datasetGroupArn, schemaArn, datasetType: 'Interactions' }),
+    const solutionArn = await createSolution(personalize, datasetGroupArn, 'movielens');
+    const campaignArn = await deployCampaign(
+      personalize,
+      'movielens',
+      await trainVersion(personalize, solutionArn),
     );
-    const { datasetImportJobArn } = await personalize.send(
-      new CreateDatasetImportJobCommand({
-        jobName: 'initial',
-        datasetArn,
-        dataSource: { dataLocation: 's3://movielens/ratings.csv' },
-        roleArn: 'arn:aws:iam::000000000000:role/PersonalizeImport',
-      }),
-    );
-    await until(
-      () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
-      (r) => settled(r.datasetImportJob?.status),
-    );
-    const { solutionArn = '' } = await personalize.send(
-      new CreateSolutionCommand({
-        name: 'movielens',
-        datasetGroupArn,
-        recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
-        performAutoTraining: false,
-      }),
-    );
-    const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-    await until(
-      () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
-      (r) => settled(r.solutionVersion?.status),
-    );
-    const { campaignArn = '' } = await personalize.send(
-      new CreateCampaignCommand({ name: 'movielens', solutionVersionArn }),
-    );
-    await until(
-      () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
-      (r) => settled(r.campaign?.status),
-    );
-
     const parsed = parsePipelineConfig(
       [
-        'ImportRoleArn=arn:aws:iam::000000000000:role/PersonalizeImport',
+        `ImportRoleArn=${BENCH_ROLE_ARN}`,
         `SolutionArn=${solutionArn}`,
         `UserInteractionDatasetArn=${datasetArn}`,
-        'S3UserInteractionDatasourcePath=s3://movielens/ratings.csv',
+        `S3UserInteractionDatasourcePath=${dataLocation}`,
         `CampaignArn=${campaignArn}`,
         'PollInterval=1',
         'GateTolerance=1',

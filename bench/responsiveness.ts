@@ -5,31 +5,18 @@
  *
  *   npx tsc -p tsconfig.json && node dist/bench/responsiveness.js
  */
-import {
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
-  CreateSchemaCommand,
-  CreateSolutionCommand,
-  CreateSolutionVersionCommand,
-  DescribeDatasetImportJobCommand,
-  DescribeSolutionVersionCommand,
-  PersonalizeClient,
-} from '@aws-sdk/client-personalize';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { CreateSolutionVersionCommand, DescribeSolutionVersionCommand } from '@aws-sdk/client-personalize';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
+import { benchClient, createSolution, importInteractions, trainVersion } from './benchResources.js';
 import { startChildServer } from './childServer.js';
 
 const SAMPLES = 300;
 const stateDir = mkdtempSync(join(tmpdir(), 'responsiveness-'));
-mkdirSync(join(stateDir, 'data', 'bench'), { recursive: true });
-writeFileSync(
-  join(stateDir, 'data', 'bench', 'interactions.csv'),
-  interactionsCsv(generateShop().interactions),
-);
+const shopCsv = interactionsCsv(generateShop().interactions);
 const engine = await startChildServer('bin/personalize-retrain.js', [
   'engine',
   '--port',
@@ -37,11 +24,7 @@ const engine = await startChildServer('bin/personalize-retrain.js', [
   '--state-dir',
   stateDir,
 ]);
-const personalize = new PersonalizeClient({
-  endpoint: engine.url,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-});
+const personalize = benchClient(engine.url);
 
 async function latencies(
   solutionVersionArn: string,
@@ -64,59 +47,11 @@ async function latencies(
 }
 
 try {
-  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'busy' }));
-  const schema = JSON.stringify({
-    type: 'record',
-    name: 'Interactions',
-    namespace: 'bench',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-      { name: 'EVENT_TYPE', type: 'string' },
-    ],
-    version: '1.0',
-  });
-  const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'busy', schema }));
-  const { datasetArn } = await personalize.send(
-    new CreateDatasetCommand({ name: 'busy', datasetGroupArn, schemaArn, datasetType: 'Interactions' }),
-  );
-  const { datasetImportJobArn } = await personalize.send(
-    new CreateDatasetImportJobCommand({
-      jobName: 'busy',
-      datasetArn,
-      dataSource: { dataLocation: 's3://bench/interactions.csv' },
-      roleArn: 'arn:aws:iam::000000000000:role/bench',
-    }),
-  );
-  while (
-    (await personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob
-      ?.status !== 'ACTIVE'
-  ) {
-    await sleep(20);
-  }
-  const solution = async (name: string, hyper: Record<string, string>) =>
-    (
-      await personalize.send(
-        new CreateSolutionCommand({
-          name,
-          datasetGroupArn,
-          recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
-          performAutoTraining: false,
-          solutionConfig: { algorithmHyperParameters: hyper },
-        }),
-      )
-    ).solutionArn;
+  const { datasetGroupArn } = await importInteractions(personalize, join(stateDir, 'data'), 'busy', shopCsv);
+  const solution = (name: string, hyper: Record<string, string>) =>
+    createSolution(personalize, datasetGroupArn, name, hyper);
   const quick = await solution('quick', { hidden_dimension: '8', epochs: '1' });
-  const { solutionVersionArn: done = '' } = await personalize.send(
-    new CreateSolutionVersionCommand({ solutionArn: quick }),
-  );
-  while (
-    (await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: done }))).solutionVersion
-      ?.status !== 'ACTIVE'
-  ) {
-    await sleep(20);
-  }
+  const done = await trainVersion(personalize, quick);
   const idle = await latencies(done);
   const heavy = await solution('heavy', { hidden_dimension: '256', epochs: '300' });
   const { solutionVersionArn: training = '' } = await personalize.send(

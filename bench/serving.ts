@@ -7,28 +7,21 @@
  *
  * Data: MovieLens-small (../shared) when present, else the demo's synthetic shop.
  */
-import {
-  CreateCampaignCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
-  CreateSchemaCommand,
-  CreateSolutionCommand,
-  CreateSolutionVersionCommand,
-  DescribeCampaignCommand,
-  DescribeDatasetImportJobCommand,
-  DescribeSolutionVersionCommand,
-  PersonalizeClient,
-} from '@aws-sdk/client-personalize';
 import autocannon from 'autocannon';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
 import { startChildServer } from './childServer.js';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
-import { MOVIELENS_RATINGS } from './trainBenchData.js';
+import {
+  benchClient,
+  createSolution,
+  deployCampaign,
+  importInteractions,
+  movieLensInteractions,
+  trainVersion,
+} from './benchResources.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -39,24 +32,9 @@ const RUNS = option('runs', 3);
 const SECONDS = option('seconds', 5);
 const CONNECTIONS = 10;
 
-/** MovieLens ratings as the interactions CSV Personalize imports (rows with millisecond timestamps skipped). */
 function interactionsData(): { csv: string; users: string[]; source: string } {
-  if (existsSync(MOVIELENS_RATINGS)) {
-    const rows = readFileSync(MOVIELENS_RATINGS, 'utf8').split(/\r?\n/).slice(1);
-    const lines: string[] = [];
-    const users = new Set<string>();
-    for (const row of rows) {
-      const [user, item, , stamp] = row.split(',');
-      if (!user || !item || !stamp || stamp.length > 10) continue;
-      users.add(user);
-      lines.push(`${user},${item},${stamp},rating`);
-    }
-    return {
-      csv: `USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n${lines.join('\n')}\n`,
-      users: [...users],
-      source: 'MovieLens-small',
-    };
-  }
+  const movieLens = movieLensInteractions();
+  if (movieLens) return { csv: movieLens.csv, users: movieLens.users, source: 'MovieLens-small' };
   const shop = generateShop();
   return {
     csv: interactionsCsv(shop.interactions),
@@ -65,74 +43,18 @@ function interactionsData(): { csv: string; users: string[]; source: string } {
   };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(50);
+async function servingCampaign(url: string, dataRoot: string, csv: string): Promise<string> {
+  const personalize = benchClient(url);
+  try {
+    const { datasetGroupArn } = await importInteractions(personalize, dataRoot, 'serving', csv);
+    const solutionVersionArn = await trainVersion(
+      personalize,
+      await createSolution(personalize, datasetGroupArn, 'serving'),
+    );
+    return await deployCampaign(personalize, 'serving', solutionVersionArn);
+  } finally {
+    personalize.destroy();
   }
-}
-
-async function deployCampaign(url: string, dataRoot: string, csv: string): Promise<string> {
-  const personalize = new PersonalizeClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  });
-  mkdirSync(join(dataRoot, 'bench'), { recursive: true });
-  writeFileSync(join(dataRoot, 'bench', 'interactions.csv'), csv);
-  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'serving' }));
-  const schema = JSON.stringify({
-    type: 'record',
-    name: 'Interactions',
-    namespace: 'bench',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-      { name: 'EVENT_TYPE', type: 'string' },
-    ],
-    version: '1.0',
-  });
-  const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'serving', schema }));
-  const { datasetArn } = await personalize.send(
-    new CreateDatasetCommand({ name: 'serving', datasetGroupArn, schemaArn, datasetType: 'Interactions' }),
-  );
-  const { datasetImportJobArn } = await personalize.send(
-    new CreateDatasetImportJobCommand({
-      jobName: 'serving',
-      datasetArn,
-      dataSource: { dataLocation: 's3://bench/interactions.csv' },
-      roleArn: 'arn:aws:iam::000000000000:role/bench',
-    }),
-  );
-  await until(
-    () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
-    (r) => r.datasetImportJob?.status === 'ACTIVE',
-  );
-  const { solutionArn } = await personalize.send(
-    new CreateSolutionCommand({
-      name: 'serving',
-      datasetGroupArn,
-      recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
-      performAutoTraining: false,
-    }),
-  );
-  const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-  await until(
-    () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
-    (r) => r.solutionVersion?.status === 'ACTIVE',
-  );
-  // The service's default campaign config: 30% exploration of new items, as users would run it.
-  const { campaignArn = '' } = await personalize.send(
-    new CreateCampaignCommand({ name: 'serving', solutionVersionArn }),
-  );
-  await until(
-    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
-    (r) => r.campaign?.status === 'ACTIVE',
-  );
-  personalize.destroy();
-  return campaignArn;
 }
 
 interface LoadResult {
@@ -184,7 +106,7 @@ const engine = await startChildServer('bin/personalize-retrain.js', [
 ]);
 const hello = await startChildServer('dist/bench/helloServer.js', []);
 try {
-  const campaignArn = await deployCampaign(engine.url, join(stateDir, 'data'), data.csv);
+  const campaignArn = await servingCampaign(engine.url, join(stateDir, 'data'), data.csv);
   let next = 0;
   const recommendation = () =>
     JSON.stringify({ campaignArn, userId: data.users[next++ % data.users.length], numResults: 25 });
