@@ -86,7 +86,9 @@ async function crash(child: ChildProcess): Promise<void> {
 function statusesOnDisk(stateDir: string, versionArns: string[], campaignArns: string[]) {
   const db = new Database(join(stateDir, 'engine.sqlite'), { readonly: true });
   try {
-    const version = db.prepare('SELECT status FROM solution_versions WHERE arn = ?');
+    const version = db.prepare(
+      "SELECT status || coalesce(' (' || failure_reason || ')', '') AS status FROM solution_versions WHERE arn = ?",
+    );
     const campaign = db.prepare('SELECT status, update_status FROM campaigns WHERE arn = ?');
     return {
       versions: versionArns.map((arn) => (version.get(arn) as { status: string }).status),
