@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidInputException, InvalidNextTokenException } from './errors.js';
 
 /** The service's list operations accept `maxResults` 1..100 (default 100) and an opaque `nextToken`. */
@@ -39,3 +40,17 @@ function decodeToken(token: string): number {
   }
   throw new InvalidNextTokenException('Invalid next token.');
 }
+
+/** A list operation's response: one page of `all`, summarized, under the service's field name. */
+export function listPage<T>(
+  field: string,
+  all: readonly T[],
+  request: PageRequest,
+  summarize: (item: T) => unknown,
+): Record<string, unknown> {
+  const page = paginate(all, request);
+  return { [field]: page.items.map(summarize), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+}
+
+/** The input fields every list operation takes, for its zod schema. */
+export const PAGE_REQUEST_FIELDS = { maxResults: z.number().optional(), nextToken: z.string().optional() };

@@ -25,7 +25,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 
 const campaignConfigSchema = z
@@ -78,22 +78,17 @@ export const campaignOperations: OperationTable = {
   ListCampaigns: defineOperation(
     z.object({
       solutionArn: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input, ctx) => {
-      const page = paginate(listCampaigns(ctx.db, input.solutionArn), input);
-      return {
-        campaigns: page.items.map((campaign) => ({
-          name: campaign.name,
-          campaignArn: campaign.arn,
-          status: campaign.status,
-          creationDateTime: campaign.created,
-          lastUpdatedDateTime: campaign.updated,
-          ...(campaign.failureReason ? { failureReason: campaign.failureReason } : {}),
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage('campaigns', listCampaigns(ctx.db, input.solutionArn), input, (campaign) => ({
+        name: campaign.name,
+        campaignArn: campaign.arn,
+        status: campaign.status,
+        creationDateTime: campaign.created,
+        lastUpdatedDateTime: campaign.updated,
+        ...(campaign.failureReason ? { failureReason: campaign.failureReason } : {}),
+      }));
     },
   ),
   UpdateCampaign: defineOperation(

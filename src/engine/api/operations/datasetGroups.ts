@@ -17,15 +17,13 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 
 /** Tags are accepted, as the service does, and not kept: the engine has no tagging API. */
 export const tagList = z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional();
 
 export const domainSchema = z.enum(['ECOMMERCE', 'VIDEO_ON_DEMAND']);
-
-const pageRequest = { maxResults: z.number().optional(), nextToken: z.string().optional() };
 
 const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const KMS_KEY_ARN = /^arn:aws.*:kms:.*:[0-9]{12}:key\/.*$/;
@@ -70,20 +68,16 @@ export const datasetGroupOperations: OperationTable = {
   DescribeDatasetGroup: defineOperation(z.object({ datasetGroupArn: z.string() }), (input, ctx) => ({
     datasetGroup: describeDatasetGroup(requireDatasetGroup(ctx.db, input.datasetGroupArn)),
   })),
-  ListDatasetGroups: defineOperation(z.object(pageRequest), (input, ctx) => {
-    const page = paginate(listDatasetGroups(ctx.db), input);
-    return {
-      datasetGroups: page.items.map((group) => ({
-        name: group.name,
-        datasetGroupArn: group.arn,
-        status: group.status,
-        creationDateTime: group.created,
-        lastUpdatedDateTime: group.updated,
-        ...(group.failureReason ? { failureReason: group.failureReason } : {}),
-        ...(group.domain ? { domain: group.domain } : {}),
-      })),
-      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-    };
+  ListDatasetGroups: defineOperation(z.object(PAGE_REQUEST_FIELDS), (input, ctx) => {
+    return listPage('datasetGroups', listDatasetGroups(ctx.db), input, (group) => ({
+      name: group.name,
+      datasetGroupArn: group.arn,
+      status: group.status,
+      creationDateTime: group.created,
+      lastUpdatedDateTime: group.updated,
+      ...(group.failureReason ? { failureReason: group.failureReason } : {}),
+      ...(group.domain ? { domain: group.domain } : {}),
+    }));
   }),
   DeleteDatasetGroup: defineOperation(z.object({ datasetGroupArn: z.string() }), (input, ctx) => {
     const group = requireDatasetGroup(ctx.db, input.datasetGroupArn);

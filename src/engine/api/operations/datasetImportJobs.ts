@@ -19,7 +19,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { tagList } from './datasetGroups.js';
 import { requireDataset } from './datasets.js';
 
@@ -117,24 +117,19 @@ export const datasetImportJobOperations: OperationTable = {
   ListDatasetImportJobs: defineOperation(
     z.object({
       datasetArn: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input, ctx) => {
       if (input.datasetArn !== undefined) validateArn(input.datasetArn, 'datasetArn');
-      const page = paginate(listImportJobs(ctx.db, input.datasetArn), input);
-      return {
-        datasetImportJobs: page.items.map((job) => ({
-          datasetImportJobArn: job.arn,
-          jobName: job.name,
-          status: job.status,
-          creationDateTime: job.created,
-          lastUpdatedDateTime: job.updated,
-          ...(job.failureReason ? { failureReason: job.failureReason } : {}),
-          importMode: job.importMode,
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage('datasetImportJobs', listImportJobs(ctx.db, input.datasetArn), input, (job) => ({
+        datasetImportJobArn: job.arn,
+        jobName: job.name,
+        status: job.status,
+        creationDateTime: job.created,
+        lastUpdatedDateTime: job.updated,
+        ...(job.failureReason ? { failureReason: job.failureReason } : {}),
+        importMode: job.importMode,
+      }));
     },
   ),
 };

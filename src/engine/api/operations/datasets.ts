@@ -23,7 +23,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { requireDatasetGroup, tagList } from './datasetGroups.js';
 import { requireSchema } from './schemas.js';
 
@@ -90,23 +90,18 @@ export const datasetOperations: OperationTable = {
   ListDatasets: defineOperation(
     z.object({
       datasetGroupArn: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input, ctx) => {
       if (input.datasetGroupArn !== undefined) validateArn(input.datasetGroupArn, 'datasetGroupArn');
-      const page = paginate(listDatasets(ctx.db, input.datasetGroupArn), input);
-      return {
-        datasets: page.items.map((dataset) => ({
-          name: dataset.name,
-          datasetArn: dataset.arn,
-          datasetType: dataset.datasetType,
-          status: dataset.status,
-          creationDateTime: dataset.created,
-          lastUpdatedDateTime: dataset.updated,
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage('datasets', listDatasets(ctx.db, input.datasetGroupArn), input, (dataset) => ({
+        name: dataset.name,
+        datasetArn: dataset.arn,
+        datasetType: dataset.datasetType,
+        status: dataset.status,
+        creationDateTime: dataset.created,
+        lastUpdatedDateTime: dataset.updated,
+      }));
     },
   ),
   DeleteDataset: defineOperation(z.object({ datasetArn: z.string() }), (input, ctx) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RECIPES, findRecipe } from '../../train/recipeCatalog.js';
 import { ResourceNotFoundException } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 
 /** Recipes are built in; the service dates them, so the engine gives them a fixed, plausible date. */
 const RECIPE_DATE = Date.UTC(2019, 5, 10) / 1000;
@@ -12,21 +12,16 @@ export const recipeOperations: OperationTable = {
     z.object({
       recipeProvider: z.literal('SERVICE').optional(),
       domain: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input) => {
-      const page = paginate(input.domain ? [] : RECIPES, input);
-      return {
-        recipes: page.items.map((recipe) => ({
-          name: recipe.name,
-          recipeArn: recipe.arn,
-          status: 'ACTIVE',
-          creationDateTime: RECIPE_DATE,
-          lastUpdatedDateTime: RECIPE_DATE,
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage('recipes', input.domain ? [] : RECIPES, input, (recipe) => ({
+        name: recipe.name,
+        recipeArn: recipe.arn,
+        status: 'ACTIVE',
+        creationDateTime: RECIPE_DATE,
+        lastUpdatedDateTime: RECIPE_DATE,
+      }));
     },
   ),
   DescribeRecipe: defineOperation(z.object({ recipeArn: z.string() }), (input) => {

@@ -19,7 +19,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 import { domainSchema } from './datasetGroups.js';
 
@@ -69,22 +69,15 @@ export const schemaOperations: OperationTable = {
       },
     };
   }),
-  ListSchemas: defineOperation(
-    z.object({ maxResults: z.number().optional(), nextToken: z.string().optional() }),
-    (input, ctx) => {
-      const page = paginate(listSchemas(ctx.db), input);
-      return {
-        schemas: page.items.map((schema) => ({
-          name: schema.name,
-          schemaArn: schema.arn,
-          creationDateTime: schema.created,
-          lastUpdatedDateTime: schema.updated,
-          ...(schema.domain ? { domain: schema.domain } : {}),
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
-    },
-  ),
+  ListSchemas: defineOperation(z.object({ ...PAGE_REQUEST_FIELDS }), (input, ctx) => {
+    return listPage('schemas', listSchemas(ctx.db), input, (schema) => ({
+      name: schema.name,
+      schemaArn: schema.arn,
+      creationDateTime: schema.created,
+      lastUpdatedDateTime: schema.updated,
+      ...(schema.domain ? { domain: schema.domain } : {}),
+    }));
+  }),
   DeleteSchema: defineOperation(z.object({ schemaArn: z.string() }), (input, ctx) => {
     const schema = requireSchema(ctx.db, input.schemaArn);
     const users = countDatasetsUsingSchema(ctx.db, schema.arn);

@@ -20,7 +20,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 import { requireSolution } from './solutions.js';
 
@@ -128,16 +128,16 @@ export const solutionVersionOperations: OperationTable = {
   ListSolutionVersions: defineOperation(
     z.object({
       solutionArn: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input, ctx) => {
       if (input.solutionArn !== undefined) requireSolution(ctx.db, input.solutionArn);
-      const page = paginate(listSolutionVersions(ctx.db, input.solutionArn), input);
-      return {
-        solutionVersions: page.items.map(summarizeVersion),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage(
+        'solutionVersions',
+        listSolutionVersions(ctx.db, input.solutionArn),
+        input,
+        summarizeVersion,
+      );
     },
   ),
   StopSolutionVersionCreation: defineOperation(z.object({ solutionVersionArn: z.string() }), (input, ctx) => {

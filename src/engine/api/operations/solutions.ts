@@ -20,7 +20,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { summarizeVersion } from './solutionVersions.js';
 import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
-import { paginate } from '../pagination.js';
+import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 
 const stringMap = z.record(z.string(), z.string());
@@ -116,22 +116,17 @@ export const solutionOperations: OperationTable = {
   ListSolutions: defineOperation(
     z.object({
       datasetGroupArn: z.string().optional(),
-      maxResults: z.number().optional(),
-      nextToken: z.string().optional(),
+      ...PAGE_REQUEST_FIELDS,
     }),
     (input, ctx) => {
-      const page = paginate(listSolutions(ctx.db, input.datasetGroupArn), input);
-      return {
-        solutions: page.items.map((solution) => ({
-          name: solution.name,
-          solutionArn: solution.arn,
-          status: solution.status,
-          recipeArn: solution.recipeArn,
-          creationDateTime: solution.created,
-          lastUpdatedDateTime: solution.updated,
-        })),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      };
+      return listPage('solutions', listSolutions(ctx.db, input.datasetGroupArn), input, (solution) => ({
+        name: solution.name,
+        solutionArn: solution.arn,
+        status: solution.status,
+        recipeArn: solution.recipeArn,
+        creationDateTime: solution.created,
+        lastUpdatedDateTime: solution.updated,
+      }));
     },
   ),
   DeleteSolution: defineOperation(z.object({ solutionArn: z.string() }), (input, ctx) => {
