@@ -5,7 +5,7 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
-import type { Recommendation } from '../train/recommender.js';
+import { roundScore, type Recommendation } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
 
 const JSON_CONTENT = 'application/json';
@@ -140,9 +140,4 @@ function newRecommendationId(): string {
 
 function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
   return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
-}
-
-/** The service reports scores with a handful of significant digits. */
-function roundScore(score: number): number {
-  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
 }

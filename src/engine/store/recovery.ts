@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { dropUncommittedVersions } from '../data/datasetStorage.js';
+import { failInterruptedBatchInferenceJobs } from './batchInferenceJobRecords.js';
 
 /**
  * Work that was in progress when the process died can never finish: mark it failed at start-up, as
@@ -43,6 +44,7 @@ export function recoverInterruptedWork(ctx: EngineContext): void {
          WHERE update_status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
         )
         .run(now);
+      failInterruptedBatchInferenceJobs(ctx.db, now);
     })
     .immediate();
 }

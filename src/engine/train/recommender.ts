@@ -8,6 +8,11 @@ export interface Recommendation {
   readonly score: number;
 }
 
+/** The service reports scores with a handful of significant digits. */
+export function roundScore(score: number): number {
+  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
+}
+
 export interface RecommendOptions {
   /** Mix new or rarely seen items into the results (`itemExplorationConfig`); off when absent. */
   readonly exploration?: ExplorationSettings;
