@@ -214,7 +214,8 @@ const KEY_RULES: Readonly<Record<string, KeyRule>> = {
     's3://my-bucket/batch/users.json (JSON lines; or a folder: s3://my-bucket/batch/input/)',
   ),
   BatchInferenceOutputPath: pattern(
-    /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(\S*\/)?$/,
+    // No quotes, braces or backslashes: the definition writes the prefix into a States.Format template.
+    /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([^\s'{}\\]*\/)?$/,
     'an S3 prefix ending in /',
     's3://my-bucket/batch/output/',
   ),

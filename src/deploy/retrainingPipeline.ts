@@ -14,6 +14,7 @@ import { DEFAULT_STACK_NAME } from '../config/pipelineSelection.js';
 import { buildDefinition, type StateMachineDefinition } from '../pipeline/definition/index.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 import {
+  batchJobPattern,
   definitionAccess,
   importJobPatterns,
   personalizeStatements,
@@ -168,6 +169,11 @@ export class RetrainingPipeline extends Construct {
       acknowledge(
         `${config.solutionArn}/*`,
         'Each run creates a solution version; its ARN is the configured solution ARN plus an id the service generates.',
+      );
+    if (access.personalizeActions.some((action) => action.endsWith('BatchInferenceJob')))
+      acknowledge(
+        batchJobPattern(config),
+        "Batch inference job names derive from the execution name, known only at run time; the pattern is limited to the solution's region and account.",
       );
   }
 }

@@ -100,7 +100,7 @@ test('iam:PassRole is allowed on ImportRoleArn only, and only towards Personaliz
   );
   assert.deepEqual(passRole, [
     {
-      Sid: 'PassImportRoleToPersonalize',
+      Sid: 'PassRolesToPersonalize',
       Action: 'iam:PassRole',
       Effect: 'Allow',
       Resource: ARN.importRole,
