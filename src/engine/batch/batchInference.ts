@@ -6,10 +6,13 @@ import { ImportError } from '../data/importErrors.js';
 import { parseS3Location } from '../data/s3Location.js';
 import { Recommender } from '../train/recommender.js';
 import type { TrainedModel } from '../train/model.js';
-import { scoreBatchLine, type BatchScoring } from './batchLines.js';
+import { scoreBatchLines, type BatchScoring, type InputLine } from './batchLines.js';
 
 /** Batch input is JSON lines; a prefix takes every such object under it. */
 export const JSON_LINES_OBJECTS: ObjectKind = { suffixes: ['.json', '.jsonl'], noun: 'JSON lines' };
+
+/** Lines scored together: enough to fill `recommendForUsers`' blocks, few enough to hold in memory. */
+const LINES_PER_BATCH = 512;
 
 /** Failure reasons name at most this many bad lines; every one is in its output line's `error`. */
 const LISTED_FAILURES = 5;
@@ -48,16 +51,24 @@ export async function runBatchInference(
     for (const object of input.objects) {
       const name = posix.basename(parseS3Location(object.uri)?.key ?? 'input');
       const destination = openDataDestination(output.bucket, `${output.key}${name}.out`, datasources);
-      try {
-        await scoreObject(object.read(), (line, lineNumber) => {
-          const scored = scoreBatchLine(recommender, line, lineNumber, request);
+      const pending: InputLine[] = [];
+      const flush = () => {
+        for (const scored of scoreBatchLines(recommender, pending, request)) {
           lines += 1;
           if (scored.failed) {
             failedLines += 1;
             if (failures.length < LISTED_FAILURES) failures.push(`${object.uri} ${scored.error ?? ''}`);
           }
           destination.write(`${scored.text}\n`);
+        }
+        pending.length = 0;
+      };
+      try {
+        await readLines(object.read(), (text, number) => {
+          pending.push({ text, number });
+          if (pending.length >= LINES_PER_BATCH) flush();
         });
+        flush();
         await destination.commit();
       } catch (error) {
         destination.abort();
@@ -91,7 +102,7 @@ function failureReason(lines: number, failed: number, listed: readonly string[],
 }
 
 /** Calls `onLine` for each non-blank line with its 1-based line number; a UTF-8 byte order mark is skipped. */
-async function scoreObject(
+async function readLines(
   chunks: AsyncIterable<Buffer>,
   onLine: (line: string, lineNumber: number) => void,
 ): Promise<void> {

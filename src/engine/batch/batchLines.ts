@@ -67,11 +67,14 @@ function itemList(input: Record<string, unknown>): string[] {
   return value as string[];
 }
 
-function recommendations(
-  recommender: Recommender,
-  input: Record<string, unknown>,
-  scoring: BatchScoring,
-): Recommendation[] {
+/** A line that parsed and has the recipe's fields; `userId` set for the recipes scored in blocks. */
+interface UsableLine {
+  readonly input: Record<string, unknown>;
+  readonly userId?: string;
+}
+
+/** Checks one parsed line against the recipe; throws LineProblem with what is wrong. */
+function usableLine(recommender: Recommender, input: Record<string, unknown>): UsableLine {
   const kind = inputKind(recommender);
   const unknown = Object.keys(input).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key));
   if (unknown.length > 0) {
@@ -79,51 +82,86 @@ function recommendations(
       `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this recipe takes ${expectedLine(recommender)}`,
     );
   }
-  if (kind === 'item') return recommender.similarItems(idField(input, 'itemId'), scoring.numResults);
-  if (kind === 'ranking') return recommender.rank(idField(input, 'userId'), itemList(input));
-  const exploration =
-    recommender.model.algorithm === 'user-personalization' ? scoring.exploration : undefined;
-  return recommender.recommendForUser(
-    idField(input, 'userId'),
-    scoring.numResults,
-    exploration ? { exploration } : {},
-  );
+  if (kind === 'item') idField(input, 'itemId');
+  if (kind === 'ranking') {
+    idField(input, 'userId');
+    itemList(input);
+  }
+  return kind === 'user' ? { input, userId: idField(input, 'userId') } : { input };
+}
+
+/** Answers for lines of the item and ranking recipes, one at a time. */
+function singleAnswer(recommender: Recommender, input: Record<string, unknown>, scoring: BatchScoring) {
+  if (inputKind(recommender) === 'item') {
+    return recommender.similarItems(input['itemId'] as string, scoring.numResults);
+  }
+  return recommender.rank(input['userId'] as string, input['itemList'] as string[]);
+}
+
+/** One line of an input file and its 1-based line number. */
+export interface InputLine {
+  readonly text: string;
+  readonly number: number;
 }
 
 /**
- * Scores one line of a batch input file into one output line, as the service writes them:
+ * Scores lines of a batch input file into output lines, as the service writes them:
  * `{"input": …, "output": {"recommendedItems": […], "scores": […]}, "error": null}`. A line the
  * recipe cannot use (bad JSON, a missing or unknown field) gets `output: null` and an `error` that
- * starts with its line number, and the job goes on with the next line.
+ * starts with its line number, and the others are scored all the same. User lines are scored
+ * together (`recommendForUsers`), with the answers `GetRecommendations` gives one by one.
  */
-export function scoreBatchLine(
+export function scoreBatchLines(
   recommender: Recommender,
-  line: string,
-  lineNumber: number,
+  lines: readonly InputLine[],
   scoring: BatchScoring,
-): ScoredLine {
-  let input: unknown;
-  try {
-    input = JSON.parse(line);
-  } catch {
-    return failedLine(line, `Line ${lineNumber}: not valid JSON; expected ${expectedLine(recommender)}`);
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return failedLine(
-      input,
-      `Line ${lineNumber}: expected a JSON object such as ${expectedLine(recommender)}`,
-    );
-  }
-  try {
-    const items = recommendations(recommender, input as Record<string, unknown>, scoring);
+): ScoredLine[] {
+  const results: (ScoredLine | UsableLine)[] = lines.map((line) => checkLine(recommender, line));
+  const exploration =
+    recommender.model.algorithm === 'user-personalization' ? scoring.exploration : undefined;
+  const users = results.filter(
+    (entry): entry is UsableLine => 'input' in entry && entry.userId !== undefined,
+  );
+  const userAnswers = recommender.recommendForUsers(
+    users.map((entry) => entry.userId ?? ''),
+    scoring.numResults,
+    exploration ? { exploration } : {},
+  );
+  const answers = new Map<UsableLine, Recommendation[]>(
+    users.map((entry, index) => [entry, userAnswers[index] ?? []]),
+  );
+  return results.map((entry) => {
+    if ('text' in entry) return entry;
+    const items = answers.get(entry) ?? singleAnswer(recommender, entry.input, scoring);
     const output = {
       recommendedItems: items.map((item) => item.itemId),
       scores: items.map((item) => roundScore(item.score)),
     };
-    return { text: JSON.stringify({ input, output, error: null }), failed: false };
+    return { text: JSON.stringify({ input: entry.input, output, error: null }), failed: false };
+  });
+}
+
+function checkLine(recommender: Recommender, line: InputLine): ScoredLine | UsableLine {
+  let input: unknown;
+  try {
+    input = JSON.parse(line.text);
+  } catch {
+    return failedLine(
+      line.text,
+      `Line ${line.number}: not valid JSON; expected ${expectedLine(recommender)}`,
+    );
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return failedLine(
+      input,
+      `Line ${line.number}: expected a JSON object such as ${expectedLine(recommender)}`,
+    );
+  }
+  try {
+    return usableLine(recommender, input as Record<string, unknown>);
   } catch (error) {
     if (!(error instanceof LineProblem)) throw error;
-    return failedLine(input, `Line ${lineNumber}: ${error.message}`);
+    return failedLine(input, `Line ${line.number}: ${error.message}`);
   }
 }
 
