@@ -11,7 +11,7 @@ import { scoreBatchLines, type BatchScoring, type InputLine } from './batchLines
 /** Batch input is JSON lines; a prefix takes every such object under it. */
 export const JSON_LINES_OBJECTS: ObjectKind = { suffixes: ['.json', '.jsonl'], noun: 'JSON lines' };
 
-/** Lines scored together: enough to fill `recommendForUsers`' blocks, few enough to hold in memory. */
+/** Lines read before they are scored and written, so output is written in large pieces. */
 const LINES_PER_BATCH = 512;
 
 /** Failure reasons name at most this many bad lines; every one is in its output line's `error`. */

@@ -1,5 +1,5 @@
 import type { ExplorationSettings } from '../train/exploration.js';
-import { roundScore, type Recommendation, type Recommender } from '../train/recommender.js';
+import { roundScore, type Recommender } from '../train/recommender.js';
 
 /** A batch job's settings that shape every line's answer. */
 export interface BatchScoring {
@@ -108,8 +108,8 @@ export interface InputLine {
  * Scores lines of a batch input file into output lines, as the service writes them:
  * `{"input": …, "output": {"recommendedItems": […], "scores": […]}, "error": null}`. A line the
  * recipe cannot use (bad JSON, a missing or unknown field) gets `output: null` and an `error` that
- * starts with its line number, and the others are scored all the same. User lines are scored
- * together (`recommendForUsers`), with the answers `GetRecommendations` gives one by one.
+ * starts with its line number, and the others are scored all the same, with the answers
+ * `GetRecommendations` and `GetPersonalizedRanking` give.
  */
 export function scoreBatchLines(
   recommender: Recommender,
@@ -119,20 +119,12 @@ export function scoreBatchLines(
   const results: (ScoredLine | UsableLine)[] = lines.map((line) => checkLine(recommender, line));
   const exploration =
     recommender.model.algorithm === 'user-personalization' ? scoring.exploration : undefined;
-  const users = results.filter(
-    (entry): entry is UsableLine => 'input' in entry && entry.userId !== undefined,
-  );
-  const userAnswers = recommender.recommendForUsers(
-    users.map((entry) => entry.userId ?? ''),
-    scoring.numResults,
-    exploration ? { exploration } : {},
-  );
-  const answers = new Map<UsableLine, Recommendation[]>(
-    users.map((entry, index) => [entry, userAnswers[index] ?? []]),
-  );
   return results.map((entry) => {
     if ('text' in entry) return entry;
-    const items = answers.get(entry) ?? singleAnswer(recommender, entry.input, scoring);
+    const items =
+      entry.userId === undefined
+        ? singleAnswer(recommender, entry.input, scoring)
+        : recommender.recommendForUser(entry.userId, scoring.numResults, exploration ? { exploration } : {});
     const output = {
       recommendedItems: items.map((item) => item.itemId),
       scores: items.map((item) => roundScore(item.score)),

@@ -1,4 +1,9 @@
-import { explorationCandidates, mixExploration, type ExplorationSettings } from './exploration.js';
+import {
+  explorationCandidates,
+  mixExploration,
+  type ExplorationCandidates,
+  type ExplorationSettings,
+} from './exploration.js';
 import type { TrainedModel } from './model.js';
 import { topK } from './topK.js';
 
@@ -18,9 +23,6 @@ export interface RecommendOptions {
   readonly exploration?: ExplorationSettings;
 }
 
-/** Users scored together by `recommendForUsers`: their factors stay in cache while the items stream by. */
-const SCORING_BLOCK = 32;
-
 /** How many of a user's latest items drive similar-items recommendations for that user. */
 const SIMILAR_ITEMS_QUERY_LENGTH = 20;
 
@@ -35,8 +37,7 @@ export class Recommender {
   private readonly scores: Float64Array;
   private popularOrder: Int32Array | undefined;
   private totalWeight: number | undefined;
-  private readonly candidatesByCutoff = new Map<number, Int32Array>();
-  private blockScores: Float64Array | undefined;
+  private readonly candidatesByCutoff = new Map<number, ExplorationCandidates>();
 
   constructor(readonly model: TrainedModel) {
     this.userIndex = new Map(model.userIds.map((id, index) => [id, index]));
@@ -88,39 +89,6 @@ export class Recommender {
     return this.recommendFromScores(user, userId, numResults, options);
   }
 
-  /**
-   * `recommendForUser` for many users at once, with the same answers. Factor models score users in
-   * blocks, so each item's factors are read once per block instead of once per user: the batch
-   * inference path, where a whole file of users is known up front.
-   */
-  recommendForUsers(
-    userIds: readonly string[],
-    numResults: number,
-    options: RecommendOptions = {},
-  ): Recommendation[][] {
-    const { model } = this;
-    if (model.algorithm !== 'user-personalization' && model.algorithm !== 'personalized-ranking') {
-      return userIds.map((userId) => this.recommendForUser(userId, numResults, options));
-    }
-    const answers: Recommendation[][] = new Array<Recommendation[]>(userIds.length);
-    const known: { index: number; user: number }[] = [];
-    userIds.forEach((userId, index) => {
-      const user = this.userIndex.get(userId);
-      if (user === undefined) answers[index] = this.popular(numResults);
-      else known.push({ index, user });
-    });
-    const itemCount = model.itemIds.length;
-    for (let start = 0; start < known.length; start += SCORING_BLOCK) {
-      const block = known.slice(start, start + SCORING_BLOCK);
-      const scores = this.scoreBlock(block.map((entry) => entry.user));
-      block.forEach(({ index, user }, row) => {
-        this.scores.set(scores.subarray(row * itemCount, (row + 1) * itemCount));
-        answers[index] = this.recommendFromScores(user, userIds[index]!, numResults, options);
-      });
-    }
-    return answers;
-  }
-
   /** With the user's scores in the scratch buffer: the top unseen items, exploration mixed in. */
   private recommendFromScores(
     user: number,
@@ -133,13 +101,12 @@ export class Recommender {
     const ranked = Array.from(this.topUnseen(user, numResults));
     let items = ranked;
     if (exploration && exploration.weight > 0) {
-      const seen = new Set(model.seenItems.subarray(model.seenPtr[user]!, model.seenPtr[user + 1]!));
       items = mixExploration(
         ranked,
         this.explorationCandidates(exploration.itemAgeCutOffDays),
         exploration.weight,
         numResults,
-        (item) => seen.has(item),
+        model.seenItems.subarray(model.seenPtr[user]!, model.seenPtr[user + 1]!),
         `${userId}`,
       );
     }
@@ -158,29 +125,6 @@ export class Recommender {
     for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
       scores[model.seenItems[e]!] = -Infinity;
     return topK(scores, k);
-  }
-
-  /** Factor-model scores of every item for each of `users`, row by row (one row per user). */
-  private scoreBlock(users: readonly number[]): Float64Array {
-    const { model } = this;
-    if (model.algorithm !== 'user-personalization' && model.algorithm !== 'personalized-ranking') {
-      throw new Error('block scoring needs a factor model');
-    }
-    const itemCount = model.itemIds.length;
-    const k = model.factors;
-    const { userFactors, itemFactors } = model;
-    this.blockScores ??= new Float64Array(SCORING_BLOCK * itemCount);
-    const out = this.blockScores;
-    for (let item = 0; item < itemCount; item++) {
-      const io = item * k;
-      for (let row = 0; row < users.length; row++) {
-        const uo = users[row]! * k;
-        let dot = 0;
-        for (let f = 0; f < k; f++) dot += userFactors[uo + f]! * itemFactors[io + f]!;
-        out[row * itemCount + item] = dot;
-      }
-    }
-    return out;
   }
 
   /** Items like the given one (GetRecommendations with itemId); popular items if the item is unknown. */
@@ -280,7 +224,7 @@ export class Recommender {
     }
   }
 
-  private explorationCandidates(cutoffDays: number): Int32Array {
+  private explorationCandidates(cutoffDays: number): ExplorationCandidates {
     let candidates = this.candidatesByCutoff.get(cutoffDays);
     if (!candidates) {
       candidates = explorationCandidates(this.model, cutoffDays);

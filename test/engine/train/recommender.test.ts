@@ -82,12 +82,13 @@ test('similar items come mostly from the same cluster, for both similar-items an
   assert.deepEqual(sims.similarItems('unknown', 3), sims.popular(3));
 });
 
-test('recommendForUsers (block scoring, for batch inference) answers exactly as recommendForUser, unknown users and exploration included', () => {
-  const userIds = [...new Set(rows.map((row) => row.USER_ID))].slice(0, 70);
-  userIds.splice(5, 0, 'nobody');
-  for (const options of [{}, { exploration: { weight: 0.3, itemAgeCutOffDays: 30 } }]) {
-    const one = new Recommender(als.model);
-    const expected = userIds.map((userId) => one.recommendForUser(userId, 10, options));
-    assert.deepEqual(new Recommender(als.model).recommendForUsers(userIds, 10, options), expected);
-  }
+test('exploration answers do not depend on how many other users were answered before', () => {
+  const userIds = [...new Set(rows.map((row) => row.USER_ID))].slice(0, 40);
+  const exploration = { exploration: { weight: 0.3, itemAgeCutOffDays: 30 } };
+  const warm = new Recommender(als.model);
+  const inOrder = userIds.map((userId) => warm.recommendForUser(userId, 10, exploration));
+  const reversed = [...userIds]
+    .reverse()
+    .map((userId) => new Recommender(als.model).recommendForUser(userId, 10, exploration));
+  assert.deepEqual(inOrder, reversed.reverse());
 });
