@@ -28,6 +28,11 @@ export interface EngineOptions {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly timings?: Partial<EngineTimings>;
+  /**
+   * Characters of computed answers each live deployment keeps (see `AnswerCache`); 0 keeps none, so
+   * every request is scored afresh (the serving benchmark measures both). @default 32 Mi
+   */
+  readonly answerCacheCapacity?: number;
 }
 
 export interface RunningEngine {
@@ -69,6 +74,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
         const campaign = findCampaign(db, campaignArn);
         return campaign?.status === 'ACTIVE' ? campaign : undefined;
       },
+      options.answerCacheCapacity,
     ),
     now: options.now ?? (() => Date.now() / 1000),
     background(task) {

@@ -64,9 +64,11 @@ export type ServedVersionLookup = (
 export class LiveDeployments {
   private readonly live = new Map<string, LiveDeployment>();
 
+  /** @param answerCacheCapacity each deployment's `AnswerCache` capacity; 0 keeps no answers */
   constructor(
     private readonly loadModel: ModelLoader,
     private readonly servedVersion: ServedVersionLookup,
+    private readonly answerCacheCapacity?: number,
   ) {}
 
   get(campaignArn: string): LiveDeployment | undefined {
@@ -98,7 +100,7 @@ export class LiveDeployments {
       solutionVersionArn,
       recommender,
       exploration: explorationOf(campaignConfig),
-      answers: new AnswerCache(),
+      answers: new AnswerCache(this.answerCacheCapacity),
     };
   }
 
