@@ -1,5 +1,6 @@
 import type { ExplorationSettings } from '../train/exploration.js';
-import { roundScore, type Recommender } from '../train/recommender.js';
+import { roundScore } from '../serve/itemListJson.js';
+import type { Recommender } from '../train/recommender.js';
 
 /** A batch job's settings that shape every line's answer. */
 export interface BatchScoring {

@@ -11,18 +11,12 @@ export interface ExplorationSettings {
 
 const SECONDS_PER_DAY = 86_400;
 
-/** Items exploration may show, in drawing order, and where each item stands in that order (-1: not a candidate). */
-export interface ExplorationCandidates {
-  readonly items: Int32Array;
-  readonly positionOf: Int32Array;
-}
-
 /**
  * Items exploration may show: those young enough (by CREATION_TIMESTAMP or first event, relative to the
  * newest event) plus items with no known age and no events at all, least-interacted first so that items
  * the model cannot score yet get their chance before merely young ones.
  */
-export function explorationCandidates(model: TrainedModel, itemAgeCutOffDays: number): ExplorationCandidates {
+export function explorationCandidates(model: TrainedModel, itemAgeCutOffDays: number): Int32Array {
   const cutoff = model.latestTimestamp - itemAgeCutOffDays * SECONDS_PER_DAY;
   const picked: number[] = [];
   for (let item = 0; item < model.itemIds.length; item++) {
@@ -32,9 +26,7 @@ export function explorationCandidates(model: TrainedModel, itemAgeCutOffDays: nu
     if (young || (neverSeen && !Number.isFinite(created))) picked.push(item);
   }
   picked.sort((a, b) => model.itemWeight[a]! - model.itemWeight[b]! || a - b);
-  const positionOf = new Int32Array(model.itemIds.length).fill(-1);
-  picked.forEach((item, position) => (positionOf[item] = position));
-  return { items: Int32Array.from(picked), positionOf };
+  return Int32Array.from(picked);
 }
 
 function hashString(text: string): number {
@@ -44,66 +36,20 @@ function hashString(text: string): number {
 }
 
 /**
- * The candidates minus the excluded ones, as an array that supports swap-removal, without copying
- * the candidates: a user excludes a few dozen items out of thousands of candidates, and copying them
- * for every answer cost more than scoring it.
- */
-class CandidatePool {
-  private readonly swapped = new Map<number, number>();
-  length: number;
-
-  constructor(
-    private readonly items: Int32Array,
-    /** Candidate positions left out, ascending. */
-    private readonly excluded: readonly number[],
-  ) {
-    this.length = items.length - excluded.length;
-  }
-
-  at(index: number): number {
-    const swapped = this.swapped.get(index);
-    if (swapped !== undefined) return swapped;
-    let position = index;
-    for (const skip of this.excluded) {
-      if (skip <= position) position++;
-      else break;
-    }
-    return this.items[position]!;
-  }
-
-  /** Takes the item at `index` out, moving the last one into its place. */
-  take(index: number): number {
-    const item = this.at(index);
-    this.swapped.set(index, this.at(this.length - 1));
-    this.length--;
-    return item;
-  }
-}
-
-/**
  * Interleaves exploration items into a ranked list: round(weight × numResults) slots, spread evenly, each
  * taking a candidate drawn at random (seeded by the user, so one user sees a stable list for one model)
- * that the user has not seen (`seen`) and that the ranking does not already hold.
+ * that the user has not seen and that the ranking does not already hold.
  */
 export function mixExploration(
   ranked: readonly number[],
-  candidates: ExplorationCandidates,
+  candidates: Int32Array,
   weight: number,
   numResults: number,
-  seen: ArrayLike<number>,
+  blocked: (item: number) => boolean,
   userKey: string,
 ): number[] {
-  const excluded = new Set<number>();
-  const exclude = (item: number) => {
-    const position = candidates.positionOf[item] ?? -1;
-    if (position >= 0) excluded.add(position);
-  };
-  for (let i = 0; i < seen.length; i++) exclude(seen[i]!);
-  ranked.forEach(exclude);
-  const pool = new CandidatePool(
-    candidates.items,
-    [...excluded].sort((a, b) => a - b),
-  );
+  const inRanking = new Set(ranked);
+  const pool = Array.from(candidates).filter((item) => !blocked(item) && !inRanking.has(item));
   if (pool.length === 0 || weight <= 0) return ranked.slice(0, numResults);
   const random = seededRandom(hashString(userKey));
   const slots = Math.round(weight * numResults);
@@ -114,7 +60,10 @@ export function mixExploration(
     const explore =
       Math.floor(((position + 1) * slots) / numResults) > Math.floor((position * slots) / numResults);
     if ((explore || next >= ranked.length) && pool.length > 0) {
-      result.push(pool.take(Math.floor(random() * pool.length)));
+      const at = Math.floor(random() * pool.length);
+      result.push(pool[at]!);
+      pool[at] = pool[pool.length - 1]!;
+      pool.pop();
     } else if (next < ranked.length) {
       result.push(ranked[next++]!);
     } else break;
