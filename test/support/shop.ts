@@ -129,15 +129,12 @@ export async function trainVersion(
   return { solutionVersionArn, version: described.solutionVersion };
 }
 
-/** Trains a solution of `recipe` and deploys it to an ACTIVE campaign (no exploration, for stable answers). */
-export async function deployCampaign(
+/** A campaign without exploration (stable answers), waited for until ACTIVE. */
+export async function activeCampaign(
   personalize: PersonalizeClient,
-  datasetGroupArn: string,
   name: string,
-  recipe: string,
+  solutionVersionArn: string,
 ): Promise<string> {
-  const solutionArn = await createSolution(personalize, datasetGroupArn, name, recipe);
-  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
   const { campaignArn = '' } = await personalize.send(
     new CreateCampaignCommand({
       name,
@@ -150,4 +147,16 @@ export async function deployCampaign(
     (r) => r.campaign?.status === 'ACTIVE',
   );
   return campaignArn;
+}
+
+/** Trains a solution of `recipe` and deploys it to an ACTIVE campaign. */
+export async function deployCampaign(
+  personalize: PersonalizeClient,
+  datasetGroupArn: string,
+  name: string,
+  recipe: string,
+): Promise<string> {
+  const solutionArn = await createSolution(personalize, datasetGroupArn, name, recipe);
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  return activeCampaign(personalize, name, solutionVersionArn);
 }
