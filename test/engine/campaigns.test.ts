@@ -9,29 +9,13 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateCampaignCommand,
-  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestEngine } from '../support/engine.js';
-import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { RECIPE, activeCampaign, createSolution, importShop, trainVersion } from '../support/shop.js';
 import { waitFor } from '../support/wait.js';
-
-async function activeCampaign(personalize: PersonalizeClient, name: string, solutionVersionArn: string) {
-  const { campaignArn = '' } = await personalize.send(
-    new CreateCampaignCommand({
-      name,
-      solutionVersionArn,
-      campaignConfig: { itemExplorationConfig: { explorationWeight: '0' } },
-    }),
-  );
-  await waitFor(
-    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
-    (r) => r.campaign?.status === 'ACTIVE',
-  );
-  return campaignArn;
-}
 
 test('a campaign is created on an ACTIVE version, described, listed and deleted', async (t) => {
   const { personalize, dataRoot } = await startTestEngine(t);

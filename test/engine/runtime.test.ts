@@ -1,9 +1,4 @@
 import {
-  CreateCampaignCommand,
-  DescribeCampaignCommand,
-  type PersonalizeClient,
-} from '@aws-sdk/client-personalize';
-import {
   GetPersonalizedRankingCommand,
   GetRecommendationsCommand,
   InvalidInputException,
@@ -12,25 +7,7 @@ import {
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestEngine } from '../support/engine.js';
-import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
-import { waitFor } from '../support/wait.js';
-
-async function deploy(personalize: PersonalizeClient, datasetGroupArn: string, name: string, recipe: string) {
-  const solutionArn = await createSolution(personalize, datasetGroupArn, name, recipe);
-  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
-  const { campaignArn = '' } = await personalize.send(
-    new CreateCampaignCommand({
-      name,
-      solutionVersionArn,
-      campaignConfig: { itemExplorationConfig: { explorationWeight: '0' } },
-    }),
-  );
-  await waitFor(
-    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
-    (r) => r.campaign?.status === 'ACTIVE',
-  );
-  return campaignArn;
-}
+import { RECIPE, deployCampaign as deploy, importShop } from '../support/shop.js';
 
 test('GetRecommendations returns numResults unseen items for a known user, 25 by default', async (t) => {
   const { personalize, runtime, dataRoot } = await startTestEngine(t);

@@ -1,10 +1,12 @@
 import {
+  CreateCampaignCommand,
   CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateSchemaCommand,
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
   DescribeDatasetImportJobCommand,
   DescribeSolutionVersionCommand,
   type PersonalizeClient,
@@ -125,4 +127,36 @@ export async function trainVersion(
     { timeoutMs: 60_000 },
   );
   return { solutionVersionArn, version: described.solutionVersion };
+}
+
+/** A campaign without exploration (stable answers), waited for until ACTIVE. */
+export async function activeCampaign(
+  personalize: PersonalizeClient,
+  name: string,
+  solutionVersionArn: string,
+): Promise<string> {
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({
+      name,
+      solutionVersionArn,
+      campaignConfig: { itemExplorationConfig: { explorationWeight: '0' } },
+    }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  return campaignArn;
+}
+
+/** Trains a solution of `recipe` and deploys it to an ACTIVE campaign. */
+export async function deployCampaign(
+  personalize: PersonalizeClient,
+  datasetGroupArn: string,
+  name: string,
+  recipe: string,
+): Promise<string> {
+  const solutionArn = await createSolution(personalize, datasetGroupArn, name, recipe);
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  return activeCampaign(personalize, name, solutionVersionArn);
 }

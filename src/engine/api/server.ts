@@ -40,7 +40,8 @@ export function buildServer(
     bodyLimit: INPUT_BOUNDS.bodyBytes,
     requestTimeout: limits.requestMs,
     keepAliveTimeout: limits.keepAliveMs,
-    connectionTimeout: limits.requestMs + limits.keepAliveMs,
+    // A connection that sends nothing at all is closed after the request time too.
+    connectionTimeout: limits.requestMs,
     http: {
       headersTimeout: limits.requestMs,
       // How often Node looks for requests over their time; a tenth of the limit keeps it close.

@@ -40,12 +40,18 @@ const getPersonalizedRanking = z.object({
 
 type RecommendationsInput = z.infer<typeof getRecommendations>;
 
+/** The runtime operations by name, with their path and input schema (the fuzz test walks these). */
+export const RUNTIME_OPERATIONS = {
+  GetRecommendations: { path: '/recommendations', input: getRecommendations },
+  GetPersonalizedRanking: { path: '/personalize-ranking', input: getPersonalizedRanking },
+} as const;
+
 /**
  * The runtime API (`@aws-sdk/client-personalize-runtime`, REST JSON) on the same port as the control
  * plane: GetRecommendations and GetPersonalizedRanking, answered from the campaign's live deployment.
  */
 export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext): void {
-  app.post('/recommendations', async (request, reply) => {
+  app.post(RUNTIME_OPERATIONS.GetRecommendations.path, async (request, reply) => {
     try {
       const input = parseInput(getRecommendations, request.body);
       refuseFilters(input);
@@ -65,7 +71,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
     }
   });
 
-  app.post('/personalize-ranking', async (request, reply) => {
+  app.post(RUNTIME_OPERATIONS.GetPersonalizedRanking.path, async (request, reply) => {
     try {
       const input = parseInput(getPersonalizedRanking, request.body);
       refuseFilters(input);

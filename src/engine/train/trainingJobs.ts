@@ -15,8 +15,6 @@ import type { TrainingMode, TrainingRequest } from './trainSolution.js';
 import { TrainingStoppedError } from './trainingControl.js';
 import { startTrainingRun } from './trainingWorkerClient.js';
 
-export { INTERRUPTED };
-
 /** Solution version ARNs add an id to the solution's, as the service's do. */
 export function newSolutionVersionArn(solutionArn: string): string {
   return `${solutionArn}/${randomBytes(4).toString('hex')}`;
