@@ -136,12 +136,7 @@ class ConjugateGradientSolver {
   /** out = (YᵀY + λI)·v */
   private gramTimes(v: Float64Array, out: Float64Array): void {
     const { k, gram } = this;
-    for (let a = 0; a < k; a++) {
-      let sum = 0;
-      const base = a * k;
-      for (let b = 0; b < k; b++) sum += gram[base + b]! * v[b]!;
-      out[a] = sum;
-    }
+    for (let a = 0; a < k; a++) out[a] = dot64(gram, a * k, v, k);
   }
 
   /** out = (YᵀY + λI)·v + Σ (c−1)(y·v)·y over the row's entries. */
@@ -152,20 +147,12 @@ class ConjugateGradientSolver {
     csr: CsrMatrix,
     row: number,
   ): void {
-    const { k, gram, alpha } = this;
-    for (let a = 0; a < k; a++) {
-      let sum = 0;
-      const base = a * k;
-      for (let b = 0; b < k; b++) sum += gram[base + b]! * v[b]!;
-      out[a] = sum;
-    }
+    const { k, alpha } = this;
+    this.gramTimes(v, out);
     const end = csr.indptr[row + 1]!;
     for (let e = csr.indptr[row]!; e < end; e++) {
       const off = csr.indices[e]! * k;
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += fixed[off + f]! * v[f]!;
-      const scaled = alpha * csr.values[e]! * dot;
-      for (let f = 0; f < k; f++) out[f]! += scaled * fixed[off + f]!;
+      axpy(alpha * csr.values[e]! * dot32(fixed, off, v, k), fixed, off, out, k);
     }
   }
 
@@ -190,10 +177,8 @@ class ConjugateGradientSolver {
       for (let e = start; e < end; e++) {
         const yo = csr.indices[e]! * k;
         const confidenceMinusOne = this.alpha * csr.values[e]!;
-        let dot = 0;
-        for (let f = 0; f < k; f++) dot += fixed[yo + f]! * x[f]!;
-        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot;
-        for (let f = 0; f < k; f++) r[f]! += coefficient * fixed[yo + f]!;
+        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot32(fixed, yo, x, k);
+        axpy(coefficient, fixed, yo, r, k);
       }
       let rsOld = 0;
       for (let f = 0; f < k; f++) {
@@ -219,4 +204,50 @@ class ConjugateGradientSolver {
       for (let f = 0; f < k; f++) target[off + f] = x[f]!;
     }
   }
+}
+
+/** Σ m[offset + f]·v[f] over f < k; unrolled by four so the multiply-adds overlap. */
+function dot64(m: Float64Array, offset: number, v: Float64Array, k: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < k; f += 4) {
+    s0 += m[offset + f]! * v[f]!;
+    s1 += m[offset + f + 1]! * v[f + 1]!;
+    s2 += m[offset + f + 2]! * v[f + 2]!;
+    s3 += m[offset + f + 3]! * v[f + 3]!;
+  }
+  for (; f < k; f++) s0 += m[offset + f]! * v[f]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** The same over a Float32 factor row. */
+function dot32(m: Float32Array, offset: number, v: Float64Array, k: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < k; f += 4) {
+    s0 += m[offset + f]! * v[f]!;
+    s1 += m[offset + f + 1]! * v[f + 1]!;
+    s2 += m[offset + f + 2]! * v[f + 2]!;
+    s3 += m[offset + f + 3]! * v[f + 3]!;
+  }
+  for (; f < k; f++) s0 += m[offset + f]! * v[f]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** out += scale · m[offset .. offset + k) */
+function axpy(scale: number, m: Float32Array, offset: number, out: Float64Array, k: number): void {
+  let f = 0;
+  for (; f + 3 < k; f += 4) {
+    out[f]! += scale * m[offset + f]!;
+    out[f + 1]! += scale * m[offset + f + 1]!;
+    out[f + 2]! += scale * m[offset + f + 2]!;
+    out[f + 3]! += scale * m[offset + f + 3]!;
+  }
+  for (; f < k; f++) out[f]! += scale * m[offset + f]!;
 }
