@@ -1,6 +1,7 @@
 import { seededRandom } from '../../shared/random.js';
 import type { AlsHyperParameters } from './hyperParameters.js';
 import type { CsrMatrix, InteractionMatrix } from './interactionMatrix.js';
+import { addScaledRow, dotRow, dotRow64 } from './kernels.js';
 import { throwIfStopped, type TrainingControl } from './trainingControl.js';
 
 /** Row-major factor matrices: user u's vector is `userFactors[u*factors .. (u+1)*factors)`. */
@@ -136,7 +137,7 @@ class ConjugateGradientSolver {
   /** out = (YᵀY + λI)·v */
   private gramTimes(v: Float64Array, out: Float64Array): void {
     const { k, gram } = this;
-    for (let a = 0; a < k; a++) out[a] = dot64(gram, a * k, v, k);
+    for (let a = 0; a < k; a++) out[a] = dotRow64(gram, a * k, v, k);
   }
 
   /** out = (YᵀY + λI)·v + Σ (c−1)(y·v)·y over the row's entries. */
@@ -152,7 +153,7 @@ class ConjugateGradientSolver {
     const end = csr.indptr[row + 1]!;
     for (let e = csr.indptr[row]!; e < end; e++) {
       const off = csr.indices[e]! * k;
-      axpy(alpha * csr.values[e]! * dot32(fixed, off, v, k), fixed, off, out, k);
+      addScaledRow(alpha * csr.values[e]! * dotRow(fixed, off, v, k), fixed, off, out, k);
     }
   }
 
@@ -177,8 +178,8 @@ class ConjugateGradientSolver {
       for (let e = start; e < end; e++) {
         const yo = csr.indices[e]! * k;
         const confidenceMinusOne = this.alpha * csr.values[e]!;
-        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot32(fixed, yo, x, k);
-        axpy(coefficient, fixed, yo, r, k);
+        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dotRow(fixed, yo, x, k);
+        addScaledRow(coefficient, fixed, yo, r, k);
       }
       let rsOld = 0;
       for (let f = 0; f < k; f++) {
@@ -204,50 +205,4 @@ class ConjugateGradientSolver {
       for (let f = 0; f < k; f++) target[off + f] = x[f]!;
     }
   }
-}
-
-/** Σ m[offset + f]·v[f] over f < k; unrolled by four so the multiply-adds overlap. */
-function dot64(m: Float64Array, offset: number, v: Float64Array, k: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let f = 0;
-  for (; f + 3 < k; f += 4) {
-    s0 += m[offset + f]! * v[f]!;
-    s1 += m[offset + f + 1]! * v[f + 1]!;
-    s2 += m[offset + f + 2]! * v[f + 2]!;
-    s3 += m[offset + f + 3]! * v[f + 3]!;
-  }
-  for (; f < k; f++) s0 += m[offset + f]! * v[f]!;
-  return s0 + s1 + (s2 + s3);
-}
-
-/** The same over a Float32 factor row. */
-function dot32(m: Float32Array, offset: number, v: Float64Array, k: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let f = 0;
-  for (; f + 3 < k; f += 4) {
-    s0 += m[offset + f]! * v[f]!;
-    s1 += m[offset + f + 1]! * v[f + 1]!;
-    s2 += m[offset + f + 2]! * v[f + 2]!;
-    s3 += m[offset + f + 3]! * v[f + 3]!;
-  }
-  for (; f < k; f++) s0 += m[offset + f]! * v[f]!;
-  return s0 + s1 + (s2 + s3);
-}
-
-/** out += scale · m[offset .. offset + k) */
-function axpy(scale: number, m: Float32Array, offset: number, out: Float64Array, k: number): void {
-  let f = 0;
-  for (; f + 3 < k; f += 4) {
-    out[f]! += scale * m[offset + f]!;
-    out[f + 1]! += scale * m[offset + f + 1]!;
-    out[f + 2]! += scale * m[offset + f + 2]!;
-    out[f + 3]! += scale * m[offset + f + 3]!;
-  }
-  for (; f < k; f++) out[f]! += scale * m[offset + f]!;
 }
