@@ -3,7 +3,7 @@
  * and 20M events (users = events/50, items = events/200). Each size runs in its own child process so
  * peak RSS is that size's alone.
  *
- *   node dist/bench/scale.js [1000000 5000000 20000000]
+ *   node dist/bench/scale.js [--epochs 3] [1000000 5000000 20000000]
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,9 @@ import { parseAlsHyperParameters } from '../src/engine/train/hyperParameters.js'
 import { trainImplicitAls } from '../src/engine/train/implicitAls.js';
 import { powerLawInteractions } from './trainBenchData.js';
 
-const EPOCHS = 3;
+const args = process.argv.slice(2);
+const epochsAt = args.indexOf('--epochs');
+const EPOCHS = epochsAt >= 0 ? Number(args.splice(epochsAt, 2)[1]) : 3;
 
 interface SizeResult {
   events: number;
@@ -46,7 +48,6 @@ function runOne(events: number): SizeResult {
   };
 }
 
-const args = process.argv.slice(2);
 if (args[0] === '--one') {
   console.log(JSON.stringify(runOne(Number(args[1]))));
 } else {
@@ -60,7 +61,14 @@ if (args[0] === '--one') {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const size of sizes) {
-    const output = execFileSync(process.execPath, ['--max-old-space-size=8192', self, '--one', String(size)]);
+    const output = execFileSync(process.execPath, [
+      '--max-old-space-size=8192',
+      self,
+      '--epochs',
+      String(EPOCHS),
+      '--one',
+      String(size),
+    ]);
     const r = JSON.parse(output.toString('utf8')) as SizeResult;
     console.log(
       `| ${r.events.toLocaleString('en')} | ${r.users.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.cells.toLocaleString('en')} | ${r.buildSeconds.toFixed(2)} | ${r.secondsPerEpoch.toFixed(2)} | ${((r.secondsPerEpoch * 1e6) / r.cells).toFixed(3)} | ${r.peakRssMiB.toFixed(0)} |`,

@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
+import { DEFAULT_ENGINE_LIMITS } from '../src/engine/context.js';
 import { startChildServer } from './childServer.js';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 import {
@@ -96,9 +97,9 @@ async function load(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-/** One engine process over the bench's state dir; `capacity` 0 turns the answer cache off. */
-const startEngineServer = (capacity: number) =>
-  startChildServer('dist/bench/engineServer.js', [stateDir, String(capacity)]);
+/** One engine process over the bench's state dir; an answer-cache budget of 0 bytes turns the cache off. */
+const startEngineServer = (answerCacheBytes: number) =>
+  startChildServer('dist/bench/engineServer.js', [stateDir, String(answerCacheBytes)]);
 
 async function stopServer(server: { child: ChildProcess }): Promise<void> {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
@@ -110,7 +111,7 @@ const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
 const data = interactionsData();
 const hello = await startChildServer('dist/bench/helloServer.js', []);
-let engine = await startEngineServer(32 * 1024 * 1024);
+let engine = await startEngineServer(DEFAULT_ENGINE_LIMITS.answerCacheBytes);
 try {
   const campaignArn = await servingCampaign(engine.url, join(stateDir, 'data'), data.csv);
   let next = 0;

@@ -1,6 +1,7 @@
 import { seededRandom } from '../../shared/random.js';
 import type { AlsHyperParameters } from './hyperParameters.js';
 import type { CsrMatrix, InteractionMatrix } from './interactionMatrix.js';
+import { addScaledRow, dotRow, dotRow64 } from './kernels.js';
 import { throwIfStopped, type TrainingControl } from './trainingControl.js';
 
 /** Row-major factor matrices: user u's vector is `userFactors[u*factors .. (u+1)*factors)`. */
@@ -136,12 +137,7 @@ class ConjugateGradientSolver {
   /** out = (YᵀY + λI)·v */
   private gramTimes(v: Float64Array, out: Float64Array): void {
     const { k, gram } = this;
-    for (let a = 0; a < k; a++) {
-      let sum = 0;
-      const base = a * k;
-      for (let b = 0; b < k; b++) sum += gram[base + b]! * v[b]!;
-      out[a] = sum;
-    }
+    for (let a = 0; a < k; a++) out[a] = dotRow64(gram, a * k, v, k);
   }
 
   /** out = (YᵀY + λI)·v + Σ (c−1)(y·v)·y over the row's entries. */
@@ -152,20 +148,12 @@ class ConjugateGradientSolver {
     csr: CsrMatrix,
     row: number,
   ): void {
-    const { k, gram, alpha } = this;
-    for (let a = 0; a < k; a++) {
-      let sum = 0;
-      const base = a * k;
-      for (let b = 0; b < k; b++) sum += gram[base + b]! * v[b]!;
-      out[a] = sum;
-    }
+    const { k, alpha } = this;
+    this.gramTimes(v, out);
     const end = csr.indptr[row + 1]!;
     for (let e = csr.indptr[row]!; e < end; e++) {
       const off = csr.indices[e]! * k;
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += fixed[off + f]! * v[f]!;
-      const scaled = alpha * csr.values[e]! * dot;
-      for (let f = 0; f < k; f++) out[f]! += scaled * fixed[off + f]!;
+      addScaledRow(alpha * csr.values[e]! * dotRow(fixed, off, v, k), fixed, off, out, k);
     }
   }
 
@@ -190,10 +178,8 @@ class ConjugateGradientSolver {
       for (let e = start; e < end; e++) {
         const yo = csr.indices[e]! * k;
         const confidenceMinusOne = this.alpha * csr.values[e]!;
-        let dot = 0;
-        for (let f = 0; f < k; f++) dot += fixed[yo + f]! * x[f]!;
-        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dot;
-        for (let f = 0; f < k; f++) r[f]! += coefficient * fixed[yo + f]!;
+        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dotRow(fixed, yo, x, k);
+        addScaledRow(coefficient, fixed, yo, r, k);
       }
       let rsOld = 0;
       for (let f = 0; f < k; f++) {

@@ -50,13 +50,20 @@ export function rowsByUser(table: DatasetTable): Int32Array[] {
   return lists;
 }
 
-/** Holds out the newest 10% of each chosen user's events (users with fewer than 2 events are skipped). */
-export function holdOutLatest(table: DatasetTable, chosenUsers?: ReadonlySet<number>): HoldoutSplit {
+/**
+ * Holds out the newest 10% of each chosen user's events (users with fewer than 2 events are skipped).
+ * `byUser` is `rowsByUser(table)` when the caller has it already.
+ */
+export function holdOutLatest(
+  table: DatasetTable,
+  chosenUsers?: ReadonlySet<number>,
+  byUser: Int32Array[] = rowsByUser(table),
+): HoldoutSplit {
   const users = stringColumn(table, 'USER_ID', 'interactions');
   const items = stringColumn(table, 'ITEM_ID', 'interactions');
   const trainRows = new Uint8Array(table.rowCount).fill(1);
   const queries: HeldOutQuery[] = [];
-  rowsByUser(table).forEach((rows, userCode) => {
+  byUser.forEach((rows, userCode) => {
     if (rows.length < 2 || (chosenUsers && !chosenUsers.has(userCode))) return;
     const held = rows.subarray(rows.length - heldOutCount(rows.length));
     const itemIds = new Set<string>();
@@ -79,7 +86,8 @@ export type EvaluationSplit = HoldoutSplit | { readonly insufficient: string };
  */
 export function personalizeEvaluationSplit(table: DatasetTable, seed: number): EvaluationSplit {
   const eligible: number[] = [];
-  rowsByUser(table).forEach((rows, userCode) => {
+  const byUser = rowsByUser(table);
+  byUser.forEach((rows, userCode) => {
     if (rows.length >= 2) eligible.push(userCode);
   });
   const testCount = Math.max(MIN_METRIC_DATA_POINTS, Math.round(eligible.length * TEST_SHARE));
@@ -93,7 +101,7 @@ export function personalizeEvaluationSplit(table: DatasetTable, seed: number): E
     const j = Math.floor(random() * (i + 1));
     [eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!];
   }
-  return holdOutLatest(table, new Set(eligible.slice(0, testCount)));
+  return holdOutLatest(table, new Set(eligible.slice(0, testCount)), byUser);
 }
 
 /** Scores a model trained on `split.trainRows` against the held-out events (top 25 per test user). */

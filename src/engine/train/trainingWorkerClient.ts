@@ -36,7 +36,12 @@ export interface TrainingRunOptions {
 
 /** The one place training workers are started, so spawn options stay together. */
 function spawnTrainingWorker(input: WorkerInput): Worker {
-  return new Worker(new URL('./trainingWorker.js', import.meta.url), { workerData: input });
+  return new Worker(new URL('./trainingWorker.js', import.meta.url), {
+    workerData: input,
+    // Not the parent's flags: a parent started with `--input-type=module -e …` would make the
+    // worker evaluate that script instead of its own file (the same fix as issue 9's branch).
+    execArgv: [],
+  });
 }
 
 /**
