@@ -4,7 +4,9 @@ import pino, { type Logger } from 'pino';
 import { DEFAULT_SCOPE, type ArnScope } from './api/arn.js';
 import { CONTROL_PLANE_OPERATIONS } from './api/operations/index.js';
 import { buildServer } from './api/server.js';
+import { GroupDataRegistry } from './filter/groupData.js';
 import { LiveDeployments } from './serve/liveDeployments.js';
+import { registerEventsRoutes } from './events/eventsRoutes.js';
 import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
 import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
@@ -70,6 +72,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
         return campaign?.status === 'ACTIVE' ? campaign : undefined;
       },
     ),
+    groupData: new GroupDataRegistry(db),
     now: options.now ?? (() => Date.now() / 1000),
     background(task) {
       const running = Promise.resolve()
@@ -81,7 +84,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   };
   recoverInterruptedWork(ctx);
 
-  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes]);
+  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes, registerEventsRoutes]);
   try {
     await app.listen({ port: options.port ?? DEFAULT_ENGINE_PORT, host: options.host ?? '127.0.0.1' });
   } catch (error) {

@@ -5,8 +5,9 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
-import type { Recommendation } from '../train/recommender.js';
+import type { Recommendation, RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
+import { personalizationFor } from './requestPersonalization.js';
 
 const JSON_CONTENT = 'application/json';
 /** The service caps numResults at 500 and defaults it to 25. */
@@ -46,13 +47,15 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post('/recommendations', async (request, reply) => {
     try {
       const input = parseInput(getRecommendations, request.body);
-      refuseFilters(input);
+      refusePromotions(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
-      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
+      const personalization = personalizationFor(ctx, deployment, input);
+      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}\u0000${personalization.cacheKey}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
-        itemList = JSON.stringify(recommend(deployment, input, numResults).map(predictedItem));
+        const items = recommend(deployment, input, numResults, personalization.options);
+        itemList = JSON.stringify(items.map(predictedItem));
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -66,9 +69,19 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post('/personalize-ranking', async (request, reply) => {
     try {
       const input = parseInput(getPersonalizedRanking, request.body);
-      refuseFilters(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
-      const ranked = deployment.recommender.rank(input.userId, input.inputList);
+      const algorithm = deployment.recommender.model.algorithm;
+      if (algorithm !== 'personalized-ranking') {
+        throw new InvalidInputException(
+          `GetPersonalizedRanking needs a campaign of a personalized-ranking recipe; this campaign serves ${algorithm}. Call GetRecommendations instead.`,
+        );
+      }
+      const { eligible } = personalizationFor(ctx, deployment, input).options;
+      // A filter removes items from the list; items the model does not know are not filtered out.
+      const inputList = eligible
+        ? input.inputList.filter((itemId) => eligible[deployment.recommender.itemIndexOf(itemId) ?? -1] !== 0)
+        : input.inputList;
+      const ranked = deployment.recommender.rank(input.userId, inputList);
       return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('personalizedRanking', ranked)));
     } catch (error) {
       return sendError(reply, error, ctx, 'GetPersonalizedRanking');
@@ -80,6 +93,7 @@ function recommend(
   deployment: LiveDeployment,
   input: RecommendationsInput,
   numResults: number,
+  options: RecommendOptions,
 ): Recommendation[] {
   const { recommender } = deployment;
   const algorithm = recommender.model.algorithm;
@@ -87,7 +101,7 @@ function recommend(
     if (input.itemId === undefined) {
       throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
     }
-    return recommender.similarItems(input.itemId, numResults);
+    return recommender.similarItems(input.itemId, numResults, options.eligible);
   }
   if (algorithm === 'personalized-ranking') {
     throw new InvalidInputException(
@@ -98,23 +112,16 @@ function recommend(
     throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
-  return recommender.recommendForUser(input.userId, numResults, exploration ? { exploration } : {});
+  return recommender.recommendForUser(input.userId, numResults, {
+    ...options,
+    ...(exploration ? { exploration } : {}),
+  });
 }
 
-/**
- * The engine has no filters (CreateFilter is not implemented), so any filter ARN names nothing; the
- * request is refused rather than answered unfiltered, which could show items the filter must hide.
- */
-function refuseFilters(input: { filterArn?: string | undefined; promotions?: unknown[] | undefined }): void {
-  if (input.filterArn !== undefined) {
-    throw new RuntimeResourceNotFoundException(
-      `Filter ${input.filterArn} does not exist: the engine does not implement filters; call without filterArn.`,
-    );
-  }
+/** Promotions are not implemented: refused rather than answered without them. */
+function refusePromotions(input: { promotions?: unknown[] | undefined }): void {
   if (input.promotions !== undefined && input.promotions.length > 0) {
-    throw new InvalidInputException(
-      'promotions need filters, which the engine does not implement; call without promotions.',
-    );
+    throw new InvalidInputException('promotions are not supported by the engine; call without promotions.');
   }
 }
 

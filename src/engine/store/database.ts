@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { REAL_TIME_TABLES } from './realTimeTables.js';
 import { SCHEMA_STATEMENTS } from './schema.js';
 
 export type EngineDatabase = Database.Database;
@@ -16,7 +17,7 @@ export function openDatabase(path: string): EngineDatabase {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.transaction(() => {
-    for (const statement of SCHEMA_STATEMENTS) db.exec(statement);
+    for (const statement of [...SCHEMA_STATEMENTS, ...REAL_TIME_TABLES]) db.exec(statement);
   }).immediate();
   return db;
 }

@@ -11,6 +11,15 @@ export interface Recommendation {
 export interface RecommendOptions {
   /** Mix new or rarely seen items into the results (`itemExplorationConfig`); off when absent. */
   readonly exploration?: ExplorationSettings;
+  /** Model items that may appear (1) or not (0), as a filter decided; all when absent. */
+  readonly eligible?: Uint8Array;
+  /**
+   * The user's vector with their real-time events folded in (factor models): scores instead of the
+   * trained vector, and lets a user unknown to the model be scored too.
+   */
+  readonly userVector?: Float32Array;
+  /** Model items the user interacted with since training, left out like the trained ones. */
+  readonly recentItems?: readonly number[];
 }
 
 /** How many of a user's latest items drive similar-items recommendations for that user. */
@@ -58,14 +67,14 @@ export class Recommender {
   }
 
   /** Most popular items, for everyone; what unknown users get, as in the service. */
-  popular(numResults: number, exclude?: ReadonlySet<number>): Recommendation[] {
+  popular(numResults: number, exclude?: ReadonlySet<number>, eligible?: Uint8Array): Recommendation[] {
     this.popularOrder ??= topK(this.model.itemWeight, this.model.itemIds.length);
     this.totalWeight ??= this.model.itemWeight.reduce((sum, w) => sum + w, 0) || 1;
     const total = this.totalWeight;
     const out: Recommendation[] = [];
     for (const item of this.popularOrder) {
       if (out.length >= numResults) break;
-      if (exclude?.has(item)) continue;
+      if (exclude?.has(item) || (eligible && eligible[item] === 0)) continue;
       out.push({ itemId: this.model.itemIds[item]!, score: this.model.itemWeight[item]! / total });
     }
     return out;
@@ -74,23 +83,34 @@ export class Recommender {
   /** Top items for a user, excluding what they interacted with in training; popular items if unknown. */
   recommendForUser(userId: string, numResults: number, options: RecommendOptions = {}): Recommendation[] {
     const user = this.userIndex.get(userId);
-    if (user === undefined) return this.popular(numResults);
     const { model } = this;
-    const exploration = options.exploration;
-    const ranked = Array.from(this.recommendIndices(user, numResults));
-    const seenStart = model.seenPtr[user]!;
-    const seenEnd = model.seenPtr[user + 1]!;
+    const recent = options.recentItems ?? [];
+    const vector =
+      model.algorithm === 'user-personalization' || model.algorithm === 'personalized-ranking'
+        ? options.userVector
+        : undefined;
+    if (user === undefined && !vector) return this.popular(numResults, new Set(recent), options.eligible);
+    const { exploration, eligible } = options;
+    const ranked = Array.from(this.rankIndices(user, vector, numResults, recent, eligible));
+    const seenItems =
+      user === undefined ? [] : model.seenItems.subarray(model.seenPtr[user]!, model.seenPtr[user + 1]!);
     let items = ranked;
     if (exploration && exploration.weight > 0) {
-      const seen = new Set(model.seenItems.subarray(seenStart, seenEnd));
+      const seen = new Set([...seenItems, ...recent]);
       items = mixExploration(
         ranked,
         this.explorationCandidates(exploration.itemAgeCutOffDays),
         exploration.weight,
         numResults,
-        (item) => seen.has(item),
+        (item) => seen.has(item) || (eligible !== undefined && eligible[item] === 0),
         `${userId}`,
       );
+    }
+    if (items.length < numResults && ranked.length < numResults && user === undefined) {
+      // A folded-in new user: fewer positive scores than asked; fill with popular items, as for anyone new.
+      const used = new Set([...items, ...recent]);
+      for (const extra of this.popular(numResults - items.length, used, eligible))
+        items.push(this.itemIndex.get(extra.itemId)!);
     }
     // recommendIndices left every unseen item's score in the buffer; explored items are never seen ones.
     return items.map((item) => ({ itemId: model.itemIds[item]!, score: this.scores[item]! }));
@@ -98,17 +118,32 @@ export class Recommender {
 
   /** Item indices of a known user's top `k`, seen items excluded; the offline evaluation's query. */
   recommendIndices(user: number, k: number): Int32Array {
+    return this.rankIndices(user, undefined, k, [], undefined);
+  }
+
+  private rankIndices(
+    user: number | undefined,
+    vector: Float32Array | undefined,
+    k: number,
+    recent: readonly number[],
+    eligible: Uint8Array | undefined,
+  ): Int32Array {
     const { model, scores } = this;
-    this.scoreUser(user);
-    for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
-      scores[model.seenItems[e]!] = -Infinity;
+    if (vector) this.scoreVector(vector, 0);
+    else this.scoreUser(user!);
+    if (user !== undefined)
+      for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
+        scores[model.seenItems[e]!] = -Infinity;
+    for (const item of recent) scores[item] = -Infinity;
+    if (eligible)
+      for (let item = 0; item < scores.length; item++) if (eligible[item] === 0) scores[item] = -Infinity;
     return topK(scores, k);
   }
 
   /** Items like the given one (GetRecommendations with itemId); popular items if the item is unknown. */
-  similarItems(itemId: string, numResults: number): Recommendation[] {
+  similarItems(itemId: string, numResults: number, eligible?: Uint8Array): Recommendation[] {
     const item = this.itemIndex.get(itemId);
-    if (item === undefined) return this.popular(numResults);
+    if (item === undefined) return this.popular(numResults, undefined, eligible);
     const { model } = this;
     const out: Recommendation[] = [];
     const used = new Set<number>([item]);
@@ -119,6 +154,7 @@ export class Recommender {
         e++
       ) {
         used.add(model.neighbors[e]!);
+        if (eligible && eligible[model.neighbors[e]!] === 0) continue;
         out.push({ itemId: model.itemIds[model.neighbors[e]!]!, score: model.neighborScores[e]! });
       }
     } else if (model.algorithm !== 'popularity-count') {
@@ -130,12 +166,17 @@ export class Recommender {
         this.scores[other] = dot;
       }
       this.scores[item] = -Infinity;
+      if (eligible)
+        for (let other = 0; other < eligible.length; other++)
+          if (eligible[other] === 0) this.scores[other] = -Infinity;
       for (const other of topK(this.scores, numResults)) {
         used.add(other);
         out.push({ itemId: model.itemIds[other]!, score: this.scores[other]! });
       }
     }
-    return out.length >= numResults ? out : [...out, ...this.popular(numResults - out.length, used)];
+    return out.length >= numResults
+      ? out
+      : [...out, ...this.popular(numResults - out.length, used, eligible)];
   }
 
   /**
@@ -191,13 +232,20 @@ export class Recommender {
       }
       return;
     }
+    this.scoreVector(model.userFactors, user * model.factors);
+  }
+
+  /** Scores every item against the factor vector at `vectors[offset ..]` (factor models only). */
+  private scoreVector(vectors: Float32Array, offset: number): void {
+    const { model, scores } = this;
+    if (model.algorithm !== 'user-personalization' && model.algorithm !== 'personalized-ranking') return;
     const k = model.factors;
-    const { userFactors, itemFactors } = model;
-    const uo = user * k;
+    const { itemFactors } = model;
+    const itemCount = model.itemIds.length;
     for (let item = 0; item < itemCount; item++) {
       const io = item * k;
       let dot = 0;
-      for (let f = 0; f < k; f++) dot += userFactors[uo + f]! * itemFactors[io + f]!;
+      for (let f = 0; f < k; f++) dot += vectors[offset + f]! * itemFactors[io + f]!;
       scores[item] = dot;
     }
   }

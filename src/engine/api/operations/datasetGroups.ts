@@ -8,6 +8,7 @@ import {
   type DatasetGroupRecord,
 } from '../../store/datasetGroupRecords.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { dropTags } from '../../store/tagRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
@@ -19,9 +20,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
-
-/** Tags are accepted, as the service does, and not kept: the engine has no tagging API. */
-export const tagList = z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional();
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 
 export const domainSchema = z.enum(['ECOMMERCE', 'VIDEO_ON_DEMAND']);
 
@@ -35,7 +34,7 @@ export const datasetGroupOperations: OperationTable = {
       roleArn: z.string().optional(),
       kmsKeyArn: z.string().optional(),
       domain: domainSchema.optional(),
-      tags: tagList,
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -49,6 +48,7 @@ export const datasetGroupOperations: OperationTable = {
             'Delete a dataset group you no longer need before creating another.',
         );
       }
+      checkCreationTags(ctx, arn, input.tags);
       const now = ctx.now();
       // Created ACTIVE at once: there is nothing to provision locally (see docs/ENGINE.md).
       insertDatasetGroup(ctx.db, {
@@ -62,6 +62,7 @@ export const datasetGroupOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { datasetGroupArn: arn, ...(input.domain ? { domain: input.domain } : {}) };
     },
   ),
@@ -88,6 +89,7 @@ export const datasetGroupOperations: OperationTable = {
       );
     }
     deleteDatasetGroup(ctx.db, group.arn);
+    dropTags(ctx.db, group.arn);
     return {};
   }),
 };
@@ -127,9 +129,13 @@ function dependentsOf(db: EngineDatabase, datasetGroupArn: string): string[] {
   const count = (sql: string) => (db.prepare(sql).get(datasetGroupArn) as { n: number }).n;
   const datasets = count('SELECT COUNT(*) AS n FROM datasets WHERE dataset_group_arn = ?');
   const solutions = count('SELECT COUNT(*) AS n FROM solutions WHERE dataset_group_arn = ?');
+  const filters = count('SELECT COUNT(*) AS n FROM filters WHERE dataset_group_arn = ?');
+  const trackers = count('SELECT COUNT(*) AS n FROM event_trackers WHERE dataset_group_arn = ?');
   return [
     ...(datasets > 0 ? [`${datasets} dataset${datasets === 1 ? '' : 's'}`] : []),
     ...(solutions > 0 ? [`${solutions} solution${solutions === 1 ? '' : 's'}`] : []),
+    ...(filters > 0 ? [`${filters} filter${filters === 1 ? '' : 's'}`] : []),
+    ...(trackers > 0 ? ['an event tracker'] : []),
   ];
 }
 

@@ -8,6 +8,8 @@ import {
 } from '../../data/schemaRules.js';
 import { deleteDatasetData } from '../../data/datasetStorage.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { deleteRecordedData } from '../../store/recordedDataRecords.js';
+import { dropTags } from '../../store/tagRecords.js';
 import {
   deleteDataset,
   findDataset,
@@ -24,7 +26,8 @@ import {
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
-import { requireDatasetGroup, tagList } from './datasetGroups.js';
+import { requireDatasetGroup } from './datasetGroups.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireSchema } from './schemas.js';
 
 export const datasetOperations: OperationTable = {
@@ -34,7 +37,7 @@ export const datasetOperations: OperationTable = {
       schemaArn: z.string(),
       datasetGroupArn: z.string(),
       datasetType: z.string(),
-      tags: tagList,
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -59,6 +62,7 @@ export const datasetOperations: OperationTable = {
       checkSchemaForDatasetType(checkSchema(schema.schema), datasetType);
       const now = ctx.now();
       // Created ACTIVE at once, like dataset groups (see docs/ENGINE.md).
+      checkCreationTags(ctx, arn, input.tags);
       insertDataset(ctx.db, {
         arn,
         name,
@@ -69,6 +73,7 @@ export const datasetOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { datasetArn: arn };
     },
   ),
@@ -117,7 +122,9 @@ export const datasetOperations: OperationTable = {
     ctx.db
       .transaction(() => {
         deleteDatasetData(ctx.db, dataset.arn);
+        deleteRecordedData(ctx.db, dataset.arn);
         deleteDataset(ctx.db, dataset.arn);
+        dropTags(ctx.db, dataset.arn);
       })
       .immediate();
     return {};

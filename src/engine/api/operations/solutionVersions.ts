@@ -22,6 +22,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireSolution } from './solutions.js';
 
 const IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
@@ -32,7 +33,7 @@ export const solutionVersionOperations: OperationTable = {
       solutionArn: z.string(),
       trainingMode: z.enum(['FULL', 'UPDATE', 'AUTOTRAIN']).optional(),
       name: z.string().optional(),
-      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const solution = requireSolution(ctx.db, input.solutionArn);
@@ -81,6 +82,7 @@ export const solutionVersionOperations: OperationTable = {
       }
       const arn = newSolutionVersionArn(solution.arn);
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertSolutionVersion(ctx.db, {
         arn,
         name,
@@ -97,6 +99,7 @@ export const solutionVersionOperations: OperationTable = {
       ctx.background(() =>
         runTraining(ctx, solution, arn, trainingMode, trainingMode === 'UPDATE' ? previous?.arn : undefined),
       );
+      storeCreationTags(ctx, arn, input.tags);
       return { solutionVersionArn: arn };
     },
   ),

@@ -9,6 +9,7 @@ import {
   type SolutionRecord,
 } from '../../store/solutionRecords.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { dropTags } from '../../store/tagRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
@@ -22,6 +23,7 @@ import { summarizeVersion } from './solutionVersions.js';
 import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -32,7 +34,23 @@ const solutionConfigSchema = z
     featureTransformationParameters: stringMap.optional(),
     hpoConfig: z.record(z.string(), z.unknown()).optional(),
     autoMLConfig: z.record(z.string(), z.unknown()).optional(),
-    eventsConfig: z.record(z.string(), z.unknown()).optional(),
+    eventsConfig: z
+      .object({
+        eventParametersList: z
+          .array(
+            z
+              .object({
+                eventType: z.string().max(256).optional(),
+                eventValueThreshold: z.number().optional(),
+                weight: z.number().min(0).max(1).optional(),
+              })
+              .strict(),
+          )
+          .max(10)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     optimizationObjective: z.record(z.string(), z.unknown()).optional(),
     trainingDataConfig: z.record(z.string(), z.unknown()).optional(),
     autoTrainingConfig: z.object({ schedulingExpression: z.string().optional() }).optional(),
@@ -54,7 +72,7 @@ export const solutionOperations: OperationTable = {
       performAutoTraining: z.boolean().optional(),
       performIncrementalUpdate: z.boolean().optional(),
       solutionConfig: solutionConfigSchema.optional(),
-      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -90,6 +108,7 @@ export const solutionOperations: OperationTable = {
         );
       }
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertSolution(ctx.db, {
         arn,
         name,
@@ -107,6 +126,7 @@ export const solutionOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { solutionArn: arn };
     },
   ),
@@ -138,6 +158,7 @@ export const solutionOperations: OperationTable = {
       );
     }
     deleteSolution(ctx.db, solution.arn);
+    dropTags(ctx.db, solution.arn);
     return {};
   }),
 };
