@@ -19,6 +19,8 @@ export function buildServer(
   routes: ReadonlyArray<(app: FastifyInstance, ctx: EngineContext) => void> = [],
 ): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Only JSON is spoken: any other body is refused before a handler sees it (as InvalidInputException).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(JSON_11, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? {} : JSON.parse(body as string));
