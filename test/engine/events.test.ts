@@ -30,7 +30,11 @@ import { interactionsCsv } from '../../src/demo/syntheticShop.js';
 test('event trackers: one per dataset group, with a trackingId, described, listed and deleted', async (t) => {
   const { personalize, dataRoot, engine } = await startTestEngine(t);
   const { datasetGroupArn } = await importCatalogShop(personalize, dataRoot);
-  const { eventTrackerArn, trackingId } = await createActiveEventTracker(personalize, datasetGroupArn, 'clicks');
+  const { eventTrackerArn, trackingId } = await createActiveEventTracker(
+    personalize,
+    datasetGroupArn,
+    'clicks',
+  );
   assert.match(eventTrackerArn, /^arn:aws:personalize:us-east-1:000000000000:event-tracker\/[0-9a-f]{8}$/);
   assert.match(trackingId, /^[0-9a-f-]{36}$/);
   const { eventTracker } = await personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn }));
@@ -59,15 +63,21 @@ test('PutEvents checks its input as the service does', async (t) => {
   const { trackingId } = await createActiveEventTracker(personalize, datasetGroupArn, 'clicks');
   const event = { eventType: 'view', itemId: 'item-00001', sentAt: new Date() };
   const put = (input: Partial<ConstructorParameters<typeof PutEventsCommand>[0]>) =>
-    events.send(new PutEventsCommand({ trackingId, sessionId: 's', userId: 'u', eventList: [event], ...input }));
+    events.send(
+      new PutEventsCommand({ trackingId, sessionId: 's', userId: 'u', eventList: [event], ...input }),
+    );
   await put({});
   await assert.rejects(put({ eventList: Array.from({ length: 11 }, () => event) }), InvalidInputException);
   await assert.rejects(put({ trackingId: 'not-a-tracker' }), EventsNotFound);
-  await assert.rejects(put({ eventList: [{ ...event, properties: '{"colour": "red"}' }] }), (error: unknown) =>
-    error instanceof InvalidInputException && /colour.*not a field/.test(error.message),
+  await assert.rejects(
+    put({ eventList: [{ ...event, properties: '{"colour": "red"}' }] }),
+    (error: unknown) => error instanceof InvalidInputException && /colour.*not a field/.test(error.message),
   );
   await assert.rejects(put({ eventList: [{ ...event, properties: 'not json' }] }), InvalidInputException);
-  await assert.rejects(put({ eventList: [{ ...event, sentAt: new Date(Date.now() * 1000) }] }), InvalidInputException);
+  await assert.rejects(
+    put({ eventList: [{ ...event, sentAt: new Date(Date.now() * 1000) }] }),
+    InvalidInputException,
+  );
   await assert.rejects(put({ eventList: [{ eventType: 'view', sentAt: new Date() }] }), /itemId is required/);
 });
 
@@ -99,11 +109,17 @@ test("a new user's purchases in one genre turn their next recommendations to tha
       eventList: bought.map((item) => ({ eventType: 'purchase', itemId: item.id, sentAt: new Date() })),
     }),
   );
-  const { itemList = [] } = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 10 }));
+  const { itemList = [] } = await runtime.send(
+    new GetRecommendationsCommand({ campaignArn, userId, numResults: 10 }),
+  );
   const elapsed = Date.now() - started;
   const inGenre = itemList.filter((item) => genreOf.get(item.itemId ?? '') === genre).length;
-  assert.ok(inGenre >= 6, `only ${inGenre} of 10 are ${genre}: ${itemList.map((i) => genreOf.get(i.itemId ?? '')).join(',')}`);
-  for (const item of bought) assert.ok(!itemList.some((i) => i.itemId === item.id), 'bought items are left out');
+  assert.ok(
+    inGenre >= 6,
+    `only ${inGenre} of 10 are ${genre}: ${itemList.map((i) => genreOf.get(i.itemId ?? '')).join(',')}`,
+  );
+  for (const item of bought)
+    assert.ok(!itemList.some((i) => i.itemId === item.id), 'bought items are left out');
   assert.ok(elapsed < 1500, `took ${elapsed} ms`); // generous: the answer needs no retraining, only a fold-in
 });
 
@@ -125,11 +141,19 @@ test('recorded events and put items join training, and survive a FULL bulk impor
   await events.send(
     new PutItemsCommand({
       datasetArn: itemsDatasetArn,
-      items: [{ itemId: 'live-item', properties: JSON.stringify({ genre: 'gadgets', creationTimestamp: 1_700_000_000 }) }],
+      items: [
+        {
+          itemId: 'live-item',
+          properties: JSON.stringify({ genre: 'gadgets', creationTimestamp: 1_700_000_000 }),
+        },
+      ],
     }),
   );
   putObject(dataRoot, 'shop-bucket', 'again.csv', interactionsCsv(shop.interactions.slice(0, 500)));
-  assert.equal((await importCsv(personalize, interactionsDatasetArn, 's3://shop-bucket/again.csv')).status, 'ACTIVE');
+  assert.equal(
+    (await importCsv(personalize, interactionsDatasetArn, 's3://shop-bucket/again.csv')).status,
+    'ACTIVE',
+  );
   const tables = trainingTables(engine.ctx, datasetGroupArn);
   assert.equal(tables.interactions?.rowCount, 501);
   const users = tables.interactions?.columns['USER_ID'];
@@ -140,7 +164,10 @@ test('recorded events and put items join training, and survive a FULL bulk impor
 
 test('PutItems and PutUsers records are what filters see next, checked against the schema', async (t) => {
   const { personalize, runtime, events, dataRoot } = await startTestEngine(t);
-  const { datasetGroupArn, shop, itemsDatasetArn, usersDatasetArn } = await importCatalogShop(personalize, dataRoot);
+  const { datasetGroupArn, shop, itemsDatasetArn, usersDatasetArn } = await importCatalogShop(
+    personalize,
+    dataRoot,
+  );
   const campaignArn = await deployCampaign(personalize, datasetGroupArn, 'recs');
   const userId = shop.users[0]?.id ?? '';
   const first = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 3 }));
@@ -154,18 +181,32 @@ test('PutItems and PutUsers records are what filters see next, checked against t
   await events.send(
     new PutItemsCommand({
       datasetArn: itemsDatasetArn,
-      items: [{ itemId: top, properties: JSON.stringify({ genre: 'recalled', creationTimestamp: 1_700_000_000 }) }],
+      items: [
+        { itemId: top, properties: JSON.stringify({ genre: 'recalled', creationTimestamp: 1_700_000_000 }) },
+      ],
     }),
   );
-  const notYet = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 3, filterArn }));
+  const notYet = await runtime.send(
+    new GetRecommendationsCommand({ campaignArn, userId, numResults: 3, filterArn }),
+  );
   assert.equal(notYet.itemList?.[0]?.itemId, top, 'the clause applies only to careful users');
   await events.send(
-    new PutUsersCommand({ datasetArn: usersDatasetArn, users: [{ userId, properties: '{"segment": "careful"}' }] }),
+    new PutUsersCommand({
+      datasetArn: usersDatasetArn,
+      users: [{ userId, properties: '{"segment": "careful"}' }],
+    }),
   );
-  const now = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 3, filterArn }));
+  const now = await runtime.send(
+    new GetRecommendationsCommand({ campaignArn, userId, numResults: 3, filterArn }),
+  );
   assert.ok(!now.itemList?.some((item) => item.itemId === top));
   await assert.rejects(
-    events.send(new PutItemsCommand({ datasetArn: itemsDatasetArn, items: [{ itemId: 'x', properties: '{"genre": 5}' }] })),
+    events.send(
+      new PutItemsCommand({
+        datasetArn: itemsDatasetArn,
+        items: [{ itemId: 'x', properties: '{"genre": 5}' }],
+      }),
+    ),
     InvalidInputException,
   );
   await assert.rejects(

@@ -44,8 +44,20 @@ test('whatever the HTTP layer refuses still answers in the service shape, which 
       'InvalidInputException',
       /not valid JSON/,
     ],
-    ['invalid JSON (runtime)', post('/recommendations', '{oops', 'application/json'), 400, 'InvalidInputException', /not valid JSON/],
-    ['invalid JSON (events)', post('/events', '[', 'application/json'), 400, 'InvalidInputException', /not valid JSON/],
+    [
+      'invalid JSON (runtime)',
+      post('/recommendations', '{oops', 'application/json'),
+      400,
+      'InvalidInputException',
+      /not valid JSON/,
+    ],
+    [
+      'invalid JSON (events)',
+      post('/events', '[', 'application/json'),
+      400,
+      'InvalidInputException',
+      /not valid JSON/,
+    ],
     ['wrong content type', post('/', 'name=x', 'text/plain'), 400, 'InvalidInputException', /Content-Type/],
     [
       'a body over the limit',
@@ -54,7 +66,13 @@ test('whatever the HTTP layer refuses still answers in the service shape, which 
       'InvalidInputException',
       /larger than the engine accepts/,
     ],
-    ['an unknown route', post('/no-such-api', '{}', 'application/json'), 400, 'UnknownOperationException', /POST \/no-such-api/],
+    [
+      'an unknown route',
+      post('/no-such-api', '{}', 'application/json'),
+      400,
+      'UnknownOperationException',
+      /POST \/no-such-api/,
+    ],
   ];
   for (const [what, pending, status, type, message] of cases) {
     const response = await pending;

@@ -20,7 +20,8 @@ test('tags given at creation are kept; TagResource, UntagResource and ListTagsFo
   const { datasetGroupArn = '' } = await personalize.send(
     new CreateDatasetGroupCommand({ name: 'tagged', tags: [{ tagKey: 'team', tagValue: 'shop' }] }),
   );
-  const list = async () => (await personalize.send(new ListTagsForResourceCommand({ resourceArn: datasetGroupArn }))).tags;
+  const list = async () =>
+    (await personalize.send(new ListTagsForResourceCommand({ resourceArn: datasetGroupArn }))).tags;
   assert.deepEqual(await list(), [{ tagKey: 'team', tagValue: 'shop' }]);
   await personalize.send(
     new TagResourceCommand({
@@ -35,7 +36,9 @@ test('tags given at creation are kept; TagResource, UntagResource and ListTagsFo
     { tagKey: 'cost-centre', tagValue: '42' },
     { tagKey: 'team', tagValue: 'search' },
   ]);
-  await personalize.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: ['team', 'absent'] }));
+  await personalize.send(
+    new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: ['team', 'absent'] }),
+  );
   assert.deepEqual(await list(), [{ tagKey: 'cost-centre', tagValue: '42' }]);
 
   await personalize.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
@@ -49,7 +52,9 @@ test('tags given at creation are kept; TagResource, UntagResource and ListTagsFo
 
 test("the service's tag limits: 50 per resource, key and value rules, aws: reserved", async (t) => {
   const { personalize } = await startTestEngine(t);
-  const { datasetGroupArn: resourceArn = '' } = await personalize.send(new CreateDatasetGroupCommand({ name: 'g' }));
+  const { datasetGroupArn: resourceArn = '' } = await personalize.send(
+    new CreateDatasetGroupCommand({ name: 'g' }),
+  );
   const many = Array.from({ length: 50 }, (_, i) => ({ tagKey: `k${i}`, tagValue: 'v' }));
   await personalize.send(new TagResourceCommand({ resourceArn, tags: many }));
   await assert.rejects(
@@ -57,7 +62,9 @@ test("the service's tag limits: 50 per resource, key and value rules, aws: reser
     TooManyTagsException,
   );
   await assert.rejects(
-    personalize.send(new UntagResourceCommand({ resourceArn, tagKeys: [...many.map((tag) => tag.tagKey), 'x'] })),
+    personalize.send(
+      new UntagResourceCommand({ resourceArn, tagKeys: [...many.map((tag) => tag.tagKey), 'x'] }),
+    ),
     TooManyTagKeysException,
   );
   for (const tag of [
@@ -66,16 +73,21 @@ test("the service's tag limits: 50 per resource, key and value rules, aws: reser
     { tagKey: 'k'.repeat(129), tagValue: 'v' },
     { tagKey: 'bad*key', tagValue: 'v' },
   ]) {
-    await assert.rejects(personalize.send(new TagResourceCommand({ resourceArn, tags: [tag] })), InvalidInputException);
+    await assert.rejects(
+      personalize.send(new TagResourceCommand({ resourceArn, tags: [tag] })),
+      InvalidInputException,
+    );
   }
   await assert.rejects(
-    personalize.send(new CreateDatasetGroupCommand({ name: 'refused', tags: [{ tagKey: 'aws:x', tagValue: '' }] })),
+    personalize.send(
+      new CreateDatasetGroupCommand({ name: 'refused', tags: [{ tagKey: 'aws:x', tagValue: '' }] }),
+    ),
     InvalidInputException,
   );
   await assert.rejects(
-    personalize.send(new CreateDatasetGroupCommand({ name: 'refused', tags: [] })).then(() =>
-      personalize.send(new CreateDatasetGroupCommand({ name: 'refused' })),
-    ),
+    personalize
+      .send(new CreateDatasetGroupCommand({ name: 'refused', tags: [] }))
+      .then(() => personalize.send(new CreateDatasetGroupCommand({ name: 'refused' }))),
     /already exists/,
     'an empty tag list is fine',
   );
@@ -108,8 +120,13 @@ test('every resource kind takes tags', async (t) => {
     filterArn,
   ];
   for (const resourceArn of arns) {
-    await personalize.send(new TagResourceCommand({ resourceArn, tags: [{ tagKey: 'env', tagValue: 'test' }] }));
+    await personalize.send(
+      new TagResourceCommand({ resourceArn, tags: [{ tagKey: 'env', tagValue: 'test' }] }),
+    );
     const { tags = [] } = await personalize.send(new ListTagsForResourceCommand({ resourceArn }));
-    assert.ok(tags.some((tag) => tag.tagKey === 'env'), resourceArn);
+    assert.ok(
+      tags.some((tag) => tag.tagKey === 'env'),
+      resourceArn,
+    );
   }
 });

@@ -1,8 +1,12 @@
+import type { Migration } from '../../shared/schemaLadder.js';
+
 /**
- * Table definitions, applied idempotently at open. Timestamps are epoch seconds (REAL), as the
- * service returns them on the wire. Each resource keeps its full ARN as primary key.
+ * Version 1, the schema of release 0.1.0. Timestamps are epoch seconds (REAL), as the service returns
+ * them on the wire. Each resource keeps its full ARN as primary key. The statements say IF NOT EXISTS
+ * because 0.1.0 created these tables without recording a version: its files start at version 0 with
+ * the tables already there.
  */
-export const SCHEMA_STATEMENTS: readonly string[] = [
+const RELEASE_0_1_0: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS dataset_groups (
     arn TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -124,4 +128,77 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
     import_mode TEXT NOT NULL,
     updated REAL NOT NULL
   )`,
+];
+
+/**
+ * Version 2: tags of every resource, filters, event trackers, and the records the events API adds one
+ * by one (PutEvents, PutItems, PutUsers). Those are kept apart from bulk dataset data: a FULL import
+ * replaces bulk data only, as in the service, so they survive it and join the bulk data wherever data
+ * is read.
+ */
+const FILTERS_EVENTS_TAGS: readonly string[] = [
+  `CREATE TABLE resource_tags (
+    resource_arn TEXT NOT NULL,
+    tag_key TEXT NOT NULL,
+    tag_value TEXT NOT NULL,
+    PRIMARY KEY (resource_arn, tag_key)
+  )`,
+  `CREATE TABLE filters (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dataset_group_arn TEXT NOT NULL REFERENCES dataset_groups(arn),
+    filter_expression TEXT NOT NULL,
+    status TEXT NOT NULL,
+    failure_reason TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+  )`,
+  `CREATE TABLE event_trackers (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dataset_group_arn TEXT NOT NULL UNIQUE REFERENCES dataset_groups(arn),
+    tracking_id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+  )`,
+  `CREATE TABLE recorded_events (
+    id INTEGER PRIMARY KEY,
+    dataset_arn TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    item_id TEXT,
+    event_type TEXT NOT NULL,
+    event_value REAL,
+    timestamp REAL NOT NULL,
+    event_id TEXT,
+    recommendation_id TEXT,
+    impression_json TEXT,
+    properties_json TEXT
+  )`,
+  `CREATE INDEX recorded_events_by_user ON recorded_events(dataset_arn, user_id, timestamp)`,
+  `CREATE TABLE recorded_records (
+    dataset_arn TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    properties_json TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (dataset_arn, record_id)
+  )`,
+];
+
+/**
+ * The engine database's schema history (`engine.sqlite`), climbed at open by `openDatabase`. Append a
+ * step for every change; never edit a released one.
+ */
+export const ENGINE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tables of release 0.1.0',
+    up: (db) => RELEASE_0_1_0.forEach((statement) => db.exec(statement)),
+  },
+  {
+    version: 2,
+    description: 'tags, filters, event trackers, recorded events, items and users',
+    up: (db) => FILTERS_EVENTS_TAGS.forEach((statement) => db.exec(statement)),
+  },
 ];
