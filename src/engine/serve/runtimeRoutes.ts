@@ -8,6 +8,7 @@ import type { EngineContext } from '../context.js';
 import type { Recommendation, RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
 import { personalizationFor } from './requestPersonalization.js';
+import { rankingScores, recommendationScores } from './scoreSemantics.js';
 
 const JSON_CONTENT = 'application/json';
 /** The service caps numResults at 500 and defaults it to 25. */
@@ -55,7 +56,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
         const items = recommend(deployment, input, numResults, personalization.options);
-        itemList = JSON.stringify(items.map(predictedItem));
+        itemList = JSON.stringify(recommendationScores(deployment.recommender, items));
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -82,7 +83,12 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
         ? input.inputList.filter((itemId) => eligible[deployment.recommender.itemIndexOf(itemId) ?? -1] !== 0)
         : input.inputList;
       const ranked = deployment.recommender.rank(input.userId, inputList);
-      return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('personalizedRanking', ranked)));
+      return await reply.type(JSON_CONTENT).send(
+        JSON.stringify({
+          personalizedRanking: rankingScores(deployment.recommender, input.userId, ranked),
+          recommendationId: newRecommendationId(),
+        }),
+      );
     } catch (error) {
       return sendError(reply, error, ctx, 'GetPersonalizedRanking');
     }
@@ -137,19 +143,6 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   return deployment;
 }
 
-function predictedItem(item: Recommendation): { itemId: string; score: number } {
-  return { itemId: item.itemId, score: roundScore(item.score) };
-}
-
 function newRecommendationId(): string {
   return `RID-${randomUUID()}`;
-}
-
-function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
-  return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
-}
-
-/** The service reports scores with a handful of significant digits. */
-function roundScore(score: number): number {
-  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
 }

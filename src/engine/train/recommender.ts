@@ -37,6 +37,7 @@ export class Recommender {
   private popularOrder: Int32Array | undefined;
   private totalWeight: number | undefined;
   private readonly candidatesByCutoff = new Map<number, Int32Array>();
+  private softmax: { readonly max: number; readonly sum: number } | undefined;
 
   constructor(readonly model: TrainedModel) {
     this.userIndex = new Map(model.userIds.map((id, index) => [id, index]));
@@ -89,6 +90,7 @@ export class Recommender {
       model.algorithm === 'user-personalization' || model.algorithm === 'personalized-ranking'
         ? options.userVector
         : undefined;
+    this.softmax = undefined;
     if (user === undefined && !vector) return this.popular(numResults, new Set(recent), options.eligible);
     const { exploration, eligible } = options;
     const ranked = Array.from(this.rankIndices(user, vector, numResults, recent, eligible));
@@ -131,6 +133,12 @@ export class Recommender {
     const { model, scores } = this;
     if (vector) this.scoreVector(vector, 0);
     else this.scoreUser(user!);
+    this.softmax =
+      vector ||
+      this.model.algorithm === 'user-personalization' ||
+      this.model.algorithm === 'personalized-ranking'
+        ? softmaxOf(scores)
+        : undefined;
     if (user !== undefined)
       for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
         scores[model.seenItems[e]!] = -Infinity;
@@ -138,6 +146,15 @@ export class Recommender {
     if (eligible)
       for (let item = 0; item < scores.length; item++) if (eligible[item] === 0) scores[item] = -Infinity;
     return topK(scores, k);
+  }
+
+  /**
+   * For factor models: the maximum and Σ exp(score − max) over every item of the catalogue for the
+   * last user query, before any exclusion, so the serving layer can turn raw scores into the service's
+   * catalogue-wide probabilities.
+   */
+  catalogueSoftmax(): { readonly max: number; readonly sum: number } | undefined {
+    return this.softmax;
   }
 
   /** Items like the given one (GetRecommendations with itemId); popular items if the item is unknown. */
@@ -258,4 +275,12 @@ export class Recommender {
     }
     return candidates;
   }
+}
+
+function softmaxOf(scores: Float64Array): { max: number; sum: number } {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > max) max = scores[i]!;
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += Math.exp(scores[i]! - max);
+  return { max, sum };
 }
