@@ -99,7 +99,7 @@ const RELEASE_0_1_0: readonly string[] = [
     update_created REAL,
     update_updated REAL
   )`,
-  // Dataset data (src/engine/data/datasetStorage.ts): each import writes a new version as column
+  // Dataset data (src/engine/store/datasetStorage.ts): each import writes a new version as column
   // chunks; `dataset_current` points at the committed one. Versions still 'writing' at start-up
   // belong to an import that died and are removed.
   `CREATE TABLE IF NOT EXISTS dataset_versions (
@@ -177,6 +177,8 @@ const FILTERS_EVENTS_TAGS: readonly string[] = [
     properties_json TEXT
   )`,
   `CREATE INDEX recorded_events_by_user ON recorded_events(dataset_arn, user_id, timestamp)`,
+  // UpdateSolution's last change (the service's latestSolutionUpdate), as JSON.
+  `ALTER TABLE solutions ADD COLUMN latest_update_json TEXT`,
   `CREATE TABLE recorded_records (
     dataset_arn TEXT NOT NULL,
     record_id TEXT NOT NULL,

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../context.js';
-import { dropUncommittedVersions } from '../data/datasetStorage.js';
+import { dropUncommittedVersions } from './datasetStorage.js';
 
 /**
  * Work that was in progress when the process died can never finish: mark it failed at start-up, as

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   countDatasetGroups,
+  countDependents,
   deleteDatasetGroup,
   findDatasetGroup,
   insertDatasetGroup,
@@ -126,16 +127,12 @@ function checkEncryption(roleArn: string | undefined, kmsKeyArn: string | undefi
 }
 
 function dependentsOf(db: EngineDatabase, datasetGroupArn: string): string[] {
-  const count = (sql: string) => (db.prepare(sql).get(datasetGroupArn) as { n: number }).n;
-  const datasets = count('SELECT COUNT(*) AS n FROM datasets WHERE dataset_group_arn = ?');
-  const solutions = count('SELECT COUNT(*) AS n FROM solutions WHERE dataset_group_arn = ?');
-  const filters = count('SELECT COUNT(*) AS n FROM filters WHERE dataset_group_arn = ?');
-  const trackers = count('SELECT COUNT(*) AS n FROM event_trackers WHERE dataset_group_arn = ?');
+  const { datasets, solutions, filters, eventTrackers } = countDependents(db, datasetGroupArn);
   return [
     ...(datasets > 0 ? [`${datasets} dataset${datasets === 1 ? '' : 's'}`] : []),
     ...(solutions > 0 ? [`${solutions} solution${solutions === 1 ? '' : 's'}`] : []),
     ...(filters > 0 ? [`${filters} filter${filters === 1 ? '' : 's'}`] : []),
-    ...(trackers > 0 ? ['an event tracker'] : []),
+    ...(eventTrackers > 0 ? ['an event tracker'] : []),
   ];
 }
 

@@ -24,6 +24,7 @@ import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireSolution } from './solutions.js';
+import { summarizeVersion } from './versionSummary.js';
 
 const IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
 
@@ -168,18 +169,6 @@ export const solutionVersionOperations: OperationTable = {
     return { solutionVersionArn: version.arn, metrics: version.metrics ?? {} };
   }),
 };
-
-export function summarizeVersion(version: SolutionVersionRecord): Record<string, unknown> {
-  return {
-    solutionVersionArn: version.arn,
-    status: version.status,
-    trainingMode: version.trainingMode,
-    trainingType: version.trainingType,
-    creationDateTime: version.created,
-    lastUpdatedDateTime: version.updated,
-    ...(version.failureReason ? { failureReason: version.failureReason } : {}),
-  };
-}
 
 function requireVersion(ctx: EngineContext, arn: string): SolutionVersionRecord {
   validateArn(arn, 'solutionVersionArn');
