@@ -25,7 +25,7 @@ export async function openLocalRun(stateDir: string, endpoint: string | undefine
   }
   const engine = await startEngine({ port: 0, stateDir, logger });
   return {
-    target: { kind: 'endpoint', endpoint: engine.url },
+    target: { kind: 'endpoint', endpoint: engine.url, embeddedEngine: true },
     store,
     logger,
     engineUrl: engine.url,

@@ -58,13 +58,13 @@ test('whatever the HTTP layer refuses still answers in the service shape, which 
       'InvalidInputException',
       /not valid JSON/,
     ],
-    ['wrong content type', post('/', 'name=x', 'text/plain'), 400, 'InvalidInputException', /Content-Type/],
+    ['wrong content type', post('/', 'name=x', 'text/plain'), 400, 'InvalidInputException', /Media Type/],
     [
       'a body over the limit',
-      post('/events', Buffer.alloc(11 * 1024 * 1024, 0x20), 'application/json'),
-      400,
+      post('/events', Buffer.alloc(2 * 1024 * 1024, 0x20), 'application/json'),
+      413,
       'InvalidInputException',
-      /larger than the engine accepts/,
+      /larger than the engine's bound/,
     ],
     [
       'an unknown route',

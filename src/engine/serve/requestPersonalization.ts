@@ -6,6 +6,7 @@ import { itemEligibility } from '../filter/itemEligibility.js';
 import { datasetGroupOfCampaignVersion } from '../store/datasetGroupContents.js';
 import { findFilter, type FilterRecord } from '../store/filterRecords.js';
 import { recentEventsOfUser } from '../store/recordedDataRecords.js';
+import { ItemSet } from '../train/itemSet.js';
 import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
 
@@ -20,7 +21,8 @@ export interface PersonalizationRequest {
 
 /** What a request adds to the deployed model: a filter's verdict and the user's events since training. */
 export interface Personalization {
-  readonly options: Pick<RecommendOptions, 'eligible' | 'userVector' | 'recentItems'>;
+  /** `eligible` also leaves out the items the user interacted with since training. */
+  readonly options: Pick<RecommendOptions, 'eligible' | 'userVector'>;
   /**
    * Everything besides the request fields that decides the answer, for the answer cache's key: the
    * data a filter reads and the user's recorded events, so a new event is never answered from an
@@ -65,11 +67,12 @@ export function personalizationFor(
 ): Personalization {
   const model = deployment.recommender.model;
   const groupArn = datasetGroupOf(ctx, deployment);
-  const options: { eligible?: Uint8Array; userVector?: Float32Array; recentItems?: number[] } = {};
+  const options: { eligible?: ItemSet; userVector?: Float32Array } = {};
   let cacheKey = '';
+  let allowed: Uint8Array | undefined;
   if (request.filterArn !== undefined) {
     const filter = requireServingFilter(ctx, request.filterArn, groupArn);
-    options.eligible = itemEligibility(
+    allowed = itemEligibility(
       ctx,
       { filter, filterValues: request.filterValues, userId: request.userId },
       model.itemIds,
@@ -88,7 +91,8 @@ export function personalizationFor(
       if (item !== undefined) weights.set(item, (weights.get(item) ?? 0) + 1);
     }
     if (weights.size > 0) {
-      options.recentItems = [...weights.keys()];
+      allowed ??= new Uint8Array(model.itemIds.length).fill(1);
+      for (const item of weights.keys()) allowed[item] = 0;
       if (model.algorithm === 'user-personalization') {
         const user = deployment.recommender.userIndexOf(request.userId);
         if (user !== undefined)
@@ -99,6 +103,10 @@ export function personalizationFor(
         options.userVector = foldInUser(model, weights);
       }
     }
+  }
+  if (allowed) {
+    const verdict = allowed;
+    options.eligible = ItemSet.where(verdict.length, (item) => verdict[item] === 1);
   }
   return { options, cacheKey };
 }

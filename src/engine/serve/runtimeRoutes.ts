@@ -5,10 +5,11 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
-import type { Recommendation, RecommendOptions } from '../train/recommender.js';
+import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
 import { personalizationFor } from './requestPersonalization.js';
-import { rankingScores, recommendationScores } from './scoreSemantics.js';
+import { rankingScores, recommendationListJson, similarItemsListJson } from './scoreSemantics.js';
+import { echo } from '../../shared/echo.js';
 
 const JSON_CONTENT = 'application/json';
 /** The service caps numResults at 500 and defaults it to 25. */
@@ -55,8 +56,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}\u0000${personalization.cacheKey}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
-        const items = recommend(deployment, input, numResults, personalization.options);
-        itemList = JSON.stringify(recommendationScores(deployment.recommender, items));
+        itemList = recommend(deployment, input, numResults, personalization.options);
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -80,7 +80,10 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const { eligible } = personalizationFor(ctx, deployment, input).options;
       // A filter removes items from the list; items the model does not know are not filtered out.
       const inputList = eligible
-        ? input.inputList.filter((itemId) => eligible[deployment.recommender.itemIndexOf(itemId) ?? -1] !== 0)
+        ? input.inputList.filter((itemId) => {
+            const item = deployment.recommender.itemIndexOf(itemId);
+            return item === undefined || eligible.has(item);
+          })
         : input.inputList;
       const ranked = deployment.recommender.rank(input.userId, inputList);
       return await reply.type(JSON_CONTENT).send(
@@ -95,19 +98,20 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   });
 }
 
+/** The answer's `itemList` as JSON text. */
 function recommend(
   deployment: LiveDeployment,
   input: RecommendationsInput,
   numResults: number,
-  options: RecommendOptions,
-): Recommendation[] {
+  options: Pick<RecommendOptions, 'eligible' | 'userVector'>,
+): string {
   const { recommender } = deployment;
   const algorithm = recommender.model.algorithm;
   if (algorithm === 'similar-items') {
     if (input.itemId === undefined) {
       throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
     }
-    return recommender.similarItems(input.itemId, numResults, options.eligible);
+    return similarItemsListJson(recommender.similarItems(input.itemId, numResults, options.eligible));
   }
   if (algorithm === 'personalized-ranking') {
     throw new InvalidInputException(
@@ -118,10 +122,11 @@ function recommend(
     throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
-  return recommender.recommendForUser(input.userId, numResults, {
+  const ranked = recommender.rankedForUser(input.userId, numResults, {
     ...options,
     ...(exploration ? { exploration } : {}),
   });
+  return recommendationListJson(recommender, input.userId, ranked, options.userVector);
 }
 
 /** Promotions are not implemented: refused rather than answered without them. */
@@ -139,7 +144,9 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   }
   const deployment = ctx.deployments.get(campaignArn) ?? ctx.deployments.restore(campaignArn);
   if (!deployment)
-    throw new RuntimeResourceNotFoundException(`Campaign ${campaignArn} does not exist or is not ACTIVE.`);
+    throw new RuntimeResourceNotFoundException(
+      `Campaign ${echo(campaignArn)} does not exist or is not ACTIVE.`,
+    );
   return deployment;
 }
 

@@ -23,6 +23,12 @@ export interface EndpointTarget {
   readonly account?: string;
   /** A ready client (tests, benchmarks); the endpoint is then informational. */
   readonly personalize?: PersonalizeClient;
+  /**
+   * The endpoint is this project's embedded engine, whose work takes seconds rather than minutes:
+   * Wait states then start at 20 ms and grow to their PollInterval (see `engineWaitOverrides`). Any
+   * other endpoint gets the definition's waits. @default false
+   */
+  readonly embeddedEngine?: boolean;
 }
 
 /** Start the state machine deployed by the CDK stack and follow it until it ends. */
@@ -193,6 +199,7 @@ async function execute(
       onVisit,
       onNotification,
       ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
+      ...(target.embeddedEngine ? { embeddedEngine: true } : {}),
       ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -22,7 +22,7 @@ import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
-
+import { echo } from '../../../shared/echo.js';
 export const domainSchema = z.enum(['ECOMMERCE', 'VIDEO_ON_DEMAND']);
 
 const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
@@ -111,12 +111,12 @@ export function requireDatasetGroup(
 function checkEncryption(roleArn: string | undefined, kmsKeyArn: string | undefined): void {
   if (roleArn !== undefined && (roleArn.length > 256 || !ROLE_ARN.test(roleArn))) {
     throw new InvalidInputException(
-      `Invalid roleArn '${roleArn}': expected an IAM role ARN such as arn:aws:iam::123456789012:role/PersonalizeKms.`,
+      `Invalid roleArn '${echo(roleArn)}': expected an IAM role ARN such as arn:aws:iam::123456789012:role/PersonalizeKms.`,
     );
   }
   if (kmsKeyArn !== undefined && (kmsKeyArn.length > 2048 || !KMS_KEY_ARN.test(kmsKeyArn))) {
     throw new InvalidInputException(
-      `Invalid kmsKeyArn '${kmsKeyArn}': expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key-id>.`,
+      `Invalid kmsKeyArn '${echo(kmsKeyArn)}': expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key-id>.`,
     );
   }
   if ((roleArn === undefined) !== (kmsKeyArn === undefined)) {

@@ -27,6 +27,7 @@ import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
 import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
+import { echo } from '../../../shared/echo.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -92,7 +93,7 @@ export const solutionOperations: OperationTable = {
       const recipe = findRecipe(input.recipeArn);
       if (!recipe) {
         throw new InvalidInputException(
-          `Recipe ${input.recipeArn} is not valid. Use ListRecipes to see the recipes the engine supports.`,
+          `Recipe ${echo(input.recipeArn)} is not valid. Use ListRecipes to see the recipes the engine supports.`,
         );
       }
       checkSchedule(input.solutionConfig?.autoTrainingConfig?.schedulingExpression);
@@ -205,7 +206,7 @@ export const solutionOperations: OperationTable = {
 function checkSchedule(schedule: string | undefined): void {
   if (schedule !== undefined && !AUTO_TRAINING_RATE.test(schedule)) {
     throw new InvalidInputException(
-      `Invalid schedulingExpression '${schedule}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
+      `Invalid schedulingExpression '${echo(schedule)}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
     );
   }
 }
