@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ArnScope } from './api/arn.js';
+import type { GroupDataRegistry } from './filter/groupData.js';
 import type { LiveDeployments } from './serve/liveDeployments.js';
 import type { EngineDatabase } from './store/database.js';
 
@@ -66,6 +67,8 @@ export interface EngineContext {
   readonly importRuns: Set<{ interrupt(): void }>;
   /** The models campaigns serve right now. */
   readonly deployments: LiveDeployments;
+  /** What filters and real-time events read from each dataset group, rebuilt when its data changes. */
+  readonly groupData: GroupDataRegistry;
   /** Current time in epoch seconds (fractional), as the service puts it on the wire. */
   now(): number;
   /** Runs long work (imports, training) off the request path; tracked so `close()` can wait for it. */

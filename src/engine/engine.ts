@@ -4,8 +4,10 @@ import pino, { type Logger } from 'pino';
 import { DEFAULT_SCOPE, type ArnScope } from './api/arn.js';
 import { CONTROL_PLANE_OPERATIONS } from './api/operations/index.js';
 import { buildServer } from './api/server.js';
+import { GroupDataRegistry } from './filter/groupData.js';
 import { AnswerCache } from './serve/answerCache.js';
 import { LiveDeployments } from './serve/liveDeployments.js';
+import { registerEventsRoutes } from './events/eventsRoutes.js';
 import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
 import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
@@ -104,6 +106,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
         ),
       ),
     ),
+    groupData: new GroupDataRegistry(db),
     now: options.now ?? (() => Date.now() / 1000),
     background(task) {
       const running = Promise.resolve()
@@ -118,7 +121,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   const host = options.host ?? '127.0.0.1';
   let port = 0;
   const allowedNames = options.allowedHosts ?? [];
-  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes], {
+  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes, registerEventsRoutes], {
     allowHost: (header) => isAllowedHost(header, { boundHost: host, port, allowedNames }),
   });
   try {

@@ -1,5 +1,6 @@
 import {
   CreateBatchInferenceJobCommand,
+  InvalidInputException,
   DescribeBatchInferenceJobCommand,
   ListBatchInferenceJobsCommand,
   ResourceAlreadyExistsException,
@@ -148,7 +149,7 @@ test('CreateBatchInferenceJob refuses a filter (the engine has none), an output 
         }),
       ),
     (error: Error) =>
-      error instanceof ResourceNotFoundException && /does not implement filters/.test(error.message),
+      error instanceof InvalidInputException && /not yet in batch inference jobs/.test(error.message),
   );
   await assert.rejects(
     () =>

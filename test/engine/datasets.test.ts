@@ -14,7 +14,7 @@ import {
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { beginVersion, commitVersion, currentVersion } from '../../src/engine/data/datasetStorage.js';
+import { beginVersion, commitVersion, currentVersion } from '../../src/engine/store/datasetStorage.js';
 import { startEngine } from '../../src/engine/engine.js';
 import { makeTempDir, sdkClientConfig, startTestEngine } from '../support/engine.js';
 

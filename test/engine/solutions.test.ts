@@ -11,6 +11,7 @@ import {
   ListSolutionsCommand,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
+  UpdateSolutionCommand,
 } from '@aws-sdk/client-personalize';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -170,4 +171,60 @@ test('DeleteSolution removes a trained solution together with its versions', asy
   await createSolution(personalize, datasetGroupArn, 'trained');
   const { solutionVersions } = await personalize.send(new ListSolutionVersionsCommand({ solutionArn }));
   assert.deepEqual(solutionVersions, []);
+});
+
+test('UpdateSolution changes automatic training and eventsConfig, shown in latestSolutionUpdate', async (t) => {
+  const { personalize } = await startTestEngine(t);
+  const { datasetGroupArn } = await personalize.send(new CreateDatasetGroupCommand({ name: 'g' }));
+  const { solutionArn = '' } = await personalize.send(
+    new CreateSolutionCommand({
+      name: 's',
+      datasetGroupArn,
+      recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
+    }),
+  );
+  await personalize.send(
+    new UpdateSolutionCommand({
+      solutionArn,
+      performAutoTraining: false,
+      solutionUpdateConfig: {
+        autoTrainingConfig: { schedulingExpression: 'rate(3 days)' },
+        eventsConfig: {
+          eventParametersList: [
+            { eventType: 'purchase', weight: 1 },
+            { eventType: 'view', weight: 0.2 },
+          ],
+        },
+      },
+    }),
+  );
+  const { solution } = await personalize.send(new DescribeSolutionCommand({ solutionArn }));
+  assert.equal(solution?.performAutoTraining, false);
+  assert.equal(solution?.latestSolutionUpdate?.status, 'ACTIVE');
+  assert.equal(
+    solution?.latestSolutionUpdate?.solutionUpdateConfig?.autoTrainingConfig?.schedulingExpression,
+    'rate(3 days)',
+  );
+  assert.deepEqual(solution?.solutionConfig?.eventsConfig?.eventParametersList?.[1], {
+    eventType: 'view',
+    weight: 0.2,
+  });
+  await assert.rejects(
+    personalize.send(
+      new UpdateSolutionCommand({
+        solutionArn,
+        solutionUpdateConfig: { autoTrainingConfig: { schedulingExpression: 'rate(45 days)' } },
+      }),
+    ),
+    InvalidInputException,
+  );
+  await assert.rejects(
+    personalize.send(
+      new UpdateSolutionCommand({
+        solutionArn,
+        solutionUpdateConfig: { eventsConfig: { eventParametersList: [{ eventType: 'x', weight: 2 }] } },
+      }),
+    ),
+    InvalidInputException,
+  );
 });

@@ -1,4 +1,5 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ export interface EngineFixture {
   readonly engine: RunningEngine;
   readonly personalize: PersonalizeClient;
   readonly runtime: PersonalizeRuntimeClient;
+  readonly events: PersonalizeEventsClient;
   readonly stateDir: string;
   readonly dataRoot: string;
 }
@@ -40,11 +42,13 @@ export async function startTestEngine(
   const engine = await startEngine({ port: 0, ...options, stateDir, dataRoot });
   const personalize = new PersonalizeClient(sdkClientConfig(engine.url));
   const runtime = new PersonalizeRuntimeClient(sdkClientConfig(engine.url));
+  const events = new PersonalizeEventsClient(sdkClientConfig(engine.url));
   t.after(async () => {
     personalize.destroy();
     runtime.destroy();
+    events.destroy();
     await engine.close();
     if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
-  return { engine, personalize, runtime, stateDir, dataRoot };
+  return { engine, personalize, runtime, events, stateDir, dataRoot };
 }

@@ -18,7 +18,9 @@ export type ResourceKind =
   | 'solution'
   | 'campaign'
   | 'recipe'
-  | 'batch-inference-job';
+  | 'batch-inference-job'
+  | 'filter'
+  | 'event-tracker';
 
 export function buildArn(scope: ArnScope, kind: ResourceKind, path: string): string {
   return `arn:aws:personalize:${scope.region}:${scope.account}:${kind}/${path}`;

@@ -44,6 +44,16 @@ export class ResourceNotFoundException extends ServiceError {
   readonly type = 'ResourceNotFoundException';
 }
 
+/** TagResource (or a create call) would leave a resource with more tags than the service allows. */
+export class TooManyTagsException extends ServiceError {
+  readonly type = 'TooManyTagsException';
+}
+
+/** UntagResource named more tag keys than the service accepts in one call. */
+export class TooManyTagKeysException extends ServiceError {
+  readonly type = 'TooManyTagKeysException';
+}
+
 /** The runtime API (REST JSON) declares this error with HTTP 404, unlike the control plane. */
 export class RuntimeResourceNotFoundException extends ServiceError {
   readonly type = 'ResourceNotFoundException';
@@ -64,5 +74,7 @@ export const SERVICE_ERROR_TYPES = [
   'ResourceAlreadyExistsException',
   'ResourceInUseException',
   'ResourceNotFoundException',
+  'TooManyTagKeysException',
+  'TooManyTagsException',
   'UnknownOperationException',
 ] as const;

@@ -24,4 +24,18 @@ export const SERVICE_QUOTAS = {
   campaignsPerDatasetGroup: 5,
   /** Solution versions pending or in progress per account (adjustable in the service). */
   solutionVersionsInProgress: 20,
+  /** User-created tags per resource. */
+  tagsPerResource: 50,
+  /** Filters per dataset group. */
+  filtersPerDatasetGroup: 10,
+  /** Length of a filter expression (`CreateFilter.filterExpression`). */
+  filterExpressionLength: 2_500,
+  /** Distinct dataset fields one filter may use. */
+  filterFields: 10,
+  /** Most recent interactions per user and event type that a filter considers (adjustable). */
+  filterInteractionsPerEventType: 100,
+  /** Event trackers per dataset group. */
+  eventTrackersPerDatasetGroup: 1,
+  /** Events in one PutEvents call; items in one PutItems call; users in one PutUsers call. */
+  recordsPerPutCall: 10,
 } as const;

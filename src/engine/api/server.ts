@@ -64,6 +64,8 @@ export function buildServer(
     return reply;
   });
 
+  // Only JSON is spoken: any other body is refused before a handler sees it (InvalidInputException).
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser([JSON_11, 'application/json'], { parseAs: 'string' }, (_req, body, done) => {
     let parsed: unknown;
@@ -87,7 +89,7 @@ export function buildServer(
       reply,
       new UnknownOperationException(
         `No route ${request.method} ${echo(request.url)}: the engine answers POST / (control plane), ` +
-          'POST /recommendations and POST /personalize-ranking.',
+          'POST /recommendations and POST /personalize-ranking (runtime), POST /events, /items and /users (events).',
       ),
       ctx,
       'Route',

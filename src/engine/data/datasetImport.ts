@@ -13,7 +13,7 @@ import {
   setVersionRowCount,
   writeChunkSet,
   type StoredColumn,
-} from './datasetStorage.js';
+} from '../store/datasetStorage.js';
 import { readVersionTable, type NumberColumn, type StringColumn } from './datasetTable.js';
 import { resolveDataLocation, type DataObject } from './datasources.js';
 import { CsvSyntaxError, FieldValueError, ImportError } from './importErrors.js';

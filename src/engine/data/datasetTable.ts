@@ -1,5 +1,10 @@
 import type { EngineDatabase } from '../store/database.js';
-import { currentVersion, readColumnChunks, readDictionary, type StoredColumn } from './datasetStorage.js';
+import {
+  currentVersion,
+  readColumnChunks,
+  readDictionary,
+  type StoredColumn,
+} from '../store/datasetStorage.js';
 
 /** A string field: per row, an index into `dictionary`, or -1 for null. */
 export interface StringColumn {

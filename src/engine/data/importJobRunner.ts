@@ -4,7 +4,7 @@ import type { EngineContext } from '../context.js';
 import { setImportJobStatus } from '../store/datasetImportJobRecords.js';
 import { INTERRUPTED } from '../store/recovery.js';
 import type { ImportRequest } from './datasetImport.js';
-import { dropVersion } from './datasetStorage.js';
+import { dropVersion } from '../store/datasetStorage.js';
 import type { ImportCommitMessage, ImportWorkerData, ImportWorkerMessage } from './importWorker.js';
 
 export type ScheduledImport = Omit<ImportRequest, 'datasources' | 'now'>;

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.js';
 import { commitImport, writeImportVersion, type ImportRequest } from './datasetImport.js';
-import { dropVersion } from './datasetStorage.js';
+import { dropVersion } from '../store/datasetStorage.js';
 import { ImportError } from './importErrors.js';
 
 export interface ImportWorkerData extends ImportRequest {

@@ -5,9 +5,10 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
-import type { Recommendation } from '../train/recommender.js';
-import { itemListJson, rankedItemListJson, roundScore } from './itemListJson.js';
+import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
+import { personalizationFor } from './requestPersonalization.js';
+import { rankingScores, recommendationListJson, similarItemsListJson } from './scoreSemantics.js';
 import { echo } from '../../shared/echo.js';
 
 const JSON_CONTENT = 'application/json';
@@ -54,13 +55,14 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post(RUNTIME_OPERATIONS.GetRecommendations.path, async (request, reply) => {
     try {
       const input = parseInput(getRecommendations, request.body);
-      refuseFilters(input);
+      refusePromotions(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
-      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
+      const personalization = personalizationFor(ctx, deployment, input);
+      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}\u0000${personalization.cacheKey}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
-        itemList = recommend(deployment, input, numResults);
+        itemList = recommend(deployment, input, numResults, personalization.options);
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -74,10 +76,28 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   app.post(RUNTIME_OPERATIONS.GetPersonalizedRanking.path, async (request, reply) => {
     try {
       const input = parseInput(getPersonalizedRanking, request.body);
-      refuseFilters(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
-      const ranked = deployment.recommender.rank(input.userId, input.inputList);
-      return await reply.type(JSON_CONTENT).send(JSON.stringify(answer('personalizedRanking', ranked)));
+      const algorithm = deployment.recommender.model.algorithm;
+      if (algorithm !== 'personalized-ranking') {
+        throw new InvalidInputException(
+          `GetPersonalizedRanking needs a campaign of a personalized-ranking recipe; this campaign serves ${algorithm}. Call GetRecommendations instead.`,
+        );
+      }
+      const { eligible } = personalizationFor(ctx, deployment, input).options;
+      // A filter removes items from the list; items the model does not know are not filtered out.
+      const inputList = eligible
+        ? input.inputList.filter((itemId) => {
+            const item = deployment.recommender.itemIndexOf(itemId);
+            return item === undefined || eligible.has(item);
+          })
+        : input.inputList;
+      const ranked = deployment.recommender.rank(input.userId, inputList);
+      return await reply.type(JSON_CONTENT).send(
+        JSON.stringify({
+          personalizedRanking: rankingScores(deployment.recommender, input.userId, ranked),
+          recommendationId: newRecommendationId(),
+        }),
+      );
     } catch (error) {
       return sendError(reply, error, ctx, 'GetPersonalizedRanking');
     }
@@ -85,14 +105,19 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
 }
 
 /** The answer's `itemList` as JSON text. */
-function recommend(deployment: LiveDeployment, input: RecommendationsInput, numResults: number): string {
+function recommend(
+  deployment: LiveDeployment,
+  input: RecommendationsInput,
+  numResults: number,
+  options: Pick<RecommendOptions, 'eligible' | 'userVector'>,
+): string {
   const { recommender } = deployment;
   const algorithm = recommender.model.algorithm;
   if (algorithm === 'similar-items') {
     if (input.itemId === undefined) {
       throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
     }
-    return itemListJson(recommender.similarItems(input.itemId, numResults));
+    return similarItemsListJson(recommender.similarItems(input.itemId, numResults, options.eligible));
   }
   if (algorithm === 'personalized-ranking') {
     throw new InvalidInputException(
@@ -103,26 +128,17 @@ function recommend(deployment: LiveDeployment, input: RecommendationsInput, numR
     throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
-  return rankedItemListJson(
-    recommender.model,
-    recommender.rankedForUser(input.userId, numResults, exploration ? { exploration } : {}),
-  );
+  const ranked = recommender.rankedForUser(input.userId, numResults, {
+    ...options,
+    ...(exploration ? { exploration } : {}),
+  });
+  return recommendationListJson(recommender, input.userId, ranked, options.userVector);
 }
 
-/**
- * The engine has no filters (CreateFilter is not implemented), so any filter ARN names nothing; the
- * request is refused rather than answered unfiltered, which could show items the filter must hide.
- */
-function refuseFilters(input: { filterArn?: string | undefined; promotions?: unknown[] | undefined }): void {
-  if (input.filterArn !== undefined) {
-    throw new RuntimeResourceNotFoundException(
-      `Filter ${echo(input.filterArn)} does not exist: the engine does not implement filters; call without filterArn.`,
-    );
-  }
+/** Promotions are not implemented: refused rather than answered without them. */
+function refusePromotions(input: { promotions?: unknown[] | undefined }): void {
   if (input.promotions !== undefined && input.promotions.length > 0) {
-    throw new InvalidInputException(
-      'promotions need filters, which the engine does not implement; call without promotions.',
-    );
+    throw new InvalidInputException('promotions are not supported by the engine; call without promotions.');
   }
 }
 
@@ -140,14 +156,6 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   return deployment;
 }
 
-function predictedItem(item: Recommendation): { itemId: string; score: number } {
-  return { itemId: item.itemId, score: roundScore(item.score) };
-}
-
 function newRecommendationId(): string {
   return `RID-${randomUUID()}`;
-}
-
-function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
-  return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
 }

@@ -75,3 +75,22 @@ export function countDatasetGroups(db: EngineDatabase): number {
 export function deleteDatasetGroup(db: EngineDatabase, arn: string): void {
   db.prepare('DELETE FROM dataset_groups WHERE arn = ?').run(arn);
 }
+
+/** What keeps a dataset group from being deleted, as the service counts it. */
+export function countDependents(
+  db: EngineDatabase,
+  datasetGroupArn: string,
+): { datasets: number; solutions: number; filters: number; eventTrackers: number } {
+  const count = (table: string) =>
+    (
+      db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE dataset_group_arn = ?`).get(datasetGroupArn) as {
+        n: number;
+      }
+    ).n;
+  return {
+    datasets: count('datasets'),
+    solutions: count('solutions'),
+    filters: count('filters'),
+    eventTrackers: count('event_trackers'),
+  };
+}

@@ -83,3 +83,21 @@ export function deleteDataset(db: EngineDatabase, arn: string): void {
     db.prepare('DELETE FROM datasets WHERE arn = ?').run(arn);
   }).immediate();
 }
+
+/** The service refuses to delete a dataset an import job or a training is still reading: names that work. */
+export function busyWorkOnDataset(db: EngineDatabase, dataset: DatasetRecord): string | undefined {
+  const job = db
+    .prepare(
+      `SELECT arn FROM dataset_import_jobs
+       WHERE dataset_arn = ? AND status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
+    )
+    .get(dataset.arn) as { arn: string } | undefined;
+  if (job) return `dataset import job ${job.arn}`;
+  const version = db
+    .prepare(
+      `SELECT v.arn FROM solution_versions v JOIN solutions s ON s.arn = v.solution_arn
+       WHERE s.dataset_group_arn = ? AND v.status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
+    )
+    .get(dataset.datasetGroupArn) as { arn: string } | undefined;
+  return version ? `solution version ${version.arn}` : undefined;
+}

@@ -99,7 +99,7 @@ const RELEASE_0_1_0: readonly string[] = [
     update_created REAL,
     update_updated REAL
   )`,
-  // Dataset data (src/engine/data/datasetStorage.ts): each import writes a new version as column
+  // Dataset data (src/engine/store/datasetStorage.ts): each import writes a new version as column
   // chunks; `dataset_current` points at the committed one. Versions still 'writing' at start-up
   // belong to an import that died and are removed.
   `CREATE TABLE IF NOT EXISTS dataset_versions (
@@ -127,6 +127,64 @@ const RELEASE_0_1_0: readonly string[] = [
     import_job_arn TEXT NOT NULL,
     import_mode TEXT NOT NULL,
     updated REAL NOT NULL
+  )`,
+];
+
+/**
+ * Version 2: tags of every resource, filters, event trackers, and the records the events API adds one
+ * by one (PutEvents, PutItems, PutUsers). Those are kept apart from bulk dataset data: a FULL import
+ * replaces bulk data only, as in the service, so they survive it and join the bulk data wherever data
+ * is read.
+ */
+const FILTERS_EVENTS_TAGS: readonly string[] = [
+  `CREATE TABLE resource_tags (
+    resource_arn TEXT NOT NULL,
+    tag_key TEXT NOT NULL,
+    tag_value TEXT NOT NULL,
+    PRIMARY KEY (resource_arn, tag_key)
+  )`,
+  `CREATE TABLE filters (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dataset_group_arn TEXT NOT NULL REFERENCES dataset_groups(arn),
+    filter_expression TEXT NOT NULL,
+    status TEXT NOT NULL,
+    failure_reason TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+  )`,
+  `CREATE TABLE event_trackers (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dataset_group_arn TEXT NOT NULL UNIQUE REFERENCES dataset_groups(arn),
+    tracking_id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+  )`,
+  `CREATE TABLE recorded_events (
+    id INTEGER PRIMARY KEY,
+    dataset_arn TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    item_id TEXT,
+    event_type TEXT NOT NULL,
+    event_value REAL,
+    timestamp REAL NOT NULL,
+    event_id TEXT,
+    recommendation_id TEXT,
+    impression_json TEXT,
+    properties_json TEXT
+  )`,
+  `CREATE INDEX recorded_events_by_user ON recorded_events(dataset_arn, user_id, timestamp)`,
+  // UpdateSolution's last change (the service's latestSolutionUpdate), as JSON.
+  `ALTER TABLE solutions ADD COLUMN latest_update_json TEXT`,
+  `CREATE TABLE recorded_records (
+    dataset_arn TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    properties_json TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (dataset_arn, record_id)
   )`,
 ];
 
@@ -163,5 +221,10 @@ export const ENGINE_MIGRATIONS: readonly Migration[] = [
         'CREATE INDEX batch_inference_jobs_by_version ON batch_inference_jobs(solution_version_arn, created)',
       );
     },
+  },
+  {
+    version: 3,
+    description: 'tags, filters, event trackers, recorded events, items and users',
+    up: (db) => FILTERS_EVENTS_TAGS.forEach((statement) => db.exec(statement)),
   },
 ];

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../context.js';
-import { dropUncommittedVersions } from '../data/datasetStorage.js';
+import { dropUncommittedVersions } from './datasetStorage.js';
 import { failInterruptedBatchInferenceJobs } from './batchInferenceJobRecords.js';
 
 /** The failureReason of work cut short by a shutdown or crash rather than by its own fault. */

@@ -12,6 +12,8 @@ export interface SolutionRecord {
   readonly performAutoTraining: boolean;
   readonly performIncrementalUpdate: boolean;
   readonly solutionConfig: Record<string, unknown> | null;
+  /** UpdateSolution's last change, in the service's SolutionUpdateSummary shape. */
+  readonly latestUpdate?: Record<string, unknown> | null;
   readonly status: string;
   readonly created: number;
   readonly updated: number;
@@ -28,6 +30,7 @@ interface SolutionRow {
   perform_auto_training: number;
   perform_incremental_update: number;
   solution_config_json: string | null;
+  latest_update_json?: string | null;
   status: string;
   created: number;
   updated: number;
@@ -46,6 +49,9 @@ function fromRow(row: SolutionRow): SolutionRecord {
     performIncrementalUpdate: row.perform_incremental_update === 1,
     solutionConfig: row.solution_config_json
       ? (JSON.parse(row.solution_config_json) as Record<string, unknown>)
+      : null,
+    latestUpdate: row.latest_update_json
+      ? (JSON.parse(row.latest_update_json) as Record<string, unknown>)
       : null,
     status: row.status,
     created: row.created,
@@ -105,4 +111,46 @@ export function deleteSolution(db: EngineDatabase, arn: string): void {
     db.prepare('DELETE FROM solution_versions WHERE solution_arn = ?').run(arn);
     db.prepare('DELETE FROM solutions WHERE arn = ?').run(arn);
   }).immediate();
+}
+
+/** A solution whose versions are training or deployed cannot go, as in the service. */
+export function solutionIsInUse(db: EngineDatabase, solutionArn: string): boolean {
+  const training = db
+    .prepare(
+      `SELECT 1 FROM solution_versions
+       WHERE solution_arn = ? AND status IN ('CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING')`,
+    )
+    .get(solutionArn);
+  const deployed = db
+    .prepare(
+      `SELECT 1 FROM campaigns c JOIN solution_versions v ON v.arn IN (c.solution_version_arn, c.update_solution_version_arn)
+       WHERE v.solution_arn = ?`,
+    )
+    .get(solutionArn);
+  return Boolean(training ?? deployed);
+}
+
+/** UpdateSolution: the new settings and the update's summary change together. */
+export function updateSolution(
+  db: EngineDatabase,
+  arn: string,
+  update: {
+    readonly performAutoTraining: boolean;
+    readonly performIncrementalUpdate: boolean;
+    readonly solutionConfig: Record<string, unknown> | null;
+    readonly latestUpdate: Record<string, unknown>;
+    readonly now: number;
+  },
+): void {
+  db.prepare(
+    `UPDATE solutions SET perform_auto_training = ?, perform_incremental_update = ?, solution_config_json = ?,
+       latest_update_json = ?, updated = ? WHERE arn = ?`,
+  ).run(
+    Number(update.performAutoTraining),
+    Number(update.performIncrementalUpdate),
+    update.solutionConfig ? JSON.stringify(update.solutionConfig) : null,
+    JSON.stringify(update.latestUpdate),
+    update.now,
+    arn,
+  );
 }

@@ -156,9 +156,10 @@ export class Recommender {
   }
 
   /** Items like the given one (GetRecommendations with itemId); popular items if the item is unknown. */
-  similarItems(itemId: string, numResults: number): Recommendation[] {
+  similarItems(itemId: string, numResults: number, eligible?: ItemSet): Recommendation[] {
     const item = this.itemIndex.get(itemId);
-    if (item === undefined) return this.popular(numResults);
+    const filteredOut = eligible && ((other: number) => !eligible.has(other));
+    if (item === undefined) return this.recommendations(this.popularRanked(numResults, filteredOut));
     const { model } = this;
     const out: Recommendation[] = [];
     const used = new Set<number>([item]);
@@ -169,17 +170,23 @@ export class Recommender {
         e++
       ) {
         used.add(model.neighbors[e]!);
+        if (filteredOut?.(model.neighbors[e]!)) continue;
         out.push({ itemId: model.itemIds[model.neighbors[e]!]!, score: model.neighborScores[e]! });
       }
     } else if (this.scorer && model.algorithm !== 'popularity-count') {
       const { seen } = this;
       seen.add(item);
-      const similar = this.scorer.topK(model.itemFactors, item * model.factors, numResults, seen);
+      const similar = this.scorer.topK(model.itemFactors, item * model.factors, numResults, seen, eligible);
       seen.delete(item);
       similar.items.forEach((other) => used.add(other));
       out.push(...this.recommendations(similar));
     }
-    return out.length >= numResults ? out : [...out, ...this.popular(numResults - out.length, used)];
+    if (out.length >= numResults) return out;
+    const fill = this.popularRanked(
+      numResults - out.length,
+      (other) => used.has(other) || !!filteredOut?.(other),
+    );
+    return [...out, ...this.recommendations(fill)];
   }
 
   /**

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { capMessage } from '../../shared/echo.js';
 import type { EngineContext } from '../context.js';
 import { readDatasetTable } from '../data/datasetTable.js';
+import { appendRows, type RecordedRow } from '../data/recordedRows.js';
+import { groupDatasets } from '../store/datasetGroupContents.js';
+import { allRecordedEvents, listRecords } from '../store/recordedDataRecords.js';
 import { INTERRUPTED } from '../store/recovery.js';
 import type { SolutionRecord } from '../store/solutionRecords.js';
 import {
@@ -10,6 +13,7 @@ import {
   transitionSolutionVersion,
 } from '../store/solutionVersionRecords.js';
 import type { DatasetTable } from './datasetTable.js';
+import type { EventWeighting } from './interactionMatrix.js';
 import { findRecipe } from './recipeCatalog.js';
 import type { TrainingMode, TrainingRequest } from './trainSolution.js';
 import { TrainingStoppedError } from './trainingControl.js';
@@ -20,20 +24,38 @@ export function newSolutionVersionArn(solutionArn: string): string {
   return `${solutionArn}/${randomBytes(4).toString('hex')}`;
 }
 
-/** The group's datasets by type, for the trainer; Interactions must hold data. */
+/**
+ * The group's datasets by type, for the trainer; Interactions must hold data. Events recorded through
+ * PutEvents join the Interactions data and items put with PutItems the Items data, so the next
+ * training uses them.
+ */
 export function trainingTables(
   ctx: EngineContext,
   datasetGroupArn: string,
 ): { interactions?: DatasetTable; items?: DatasetTable } {
-  const rows = ctx.db
-    .prepare('SELECT arn, dataset_type FROM datasets WHERE dataset_group_arn = ?')
-    .all(datasetGroupArn) as { arn: string; dataset_type: string }[];
+  const datasets = groupDatasets(ctx.db, datasetGroupArn);
   const tables: { interactions?: DatasetTable; items?: DatasetTable } = {};
-  for (const row of rows) {
-    const type = row.dataset_type.toUpperCase();
-    if (type !== 'INTERACTIONS' && type !== 'ITEMS') continue;
-    const table = readDatasetTable(ctx.db, row.arn);
-    if (table && table.rowCount > 0) tables[type === 'INTERACTIONS' ? 'interactions' : 'items'] = table;
+  const interactions = datasets.get('INTERACTIONS');
+  if (interactions) {
+    const recorded = allRecordedEvents(ctx.db, interactions.arn).map((event) => ({
+      ...event.properties,
+      USER_ID: event.userId,
+      ITEM_ID: event.itemId,
+      TIMESTAMP: event.timestamp,
+      EVENT_TYPE: event.eventType,
+      EVENT_VALUE: event.eventValue,
+    }));
+    const table = appendRows(readDatasetTable(ctx.db, interactions.arn), recorded, interactions.fields);
+    if (table && table.rowCount > 0) tables.interactions = table;
+  }
+  const items = datasets.get('ITEMS');
+  if (items) {
+    const recorded = listRecords(ctx.db, items.arn).map((record) => ({
+      ...record.properties,
+      ITEM_ID: record.id,
+    }));
+    const table = appendRows(readDatasetTable(ctx.db, items.arn), recorded as RecordedRow[], items.fields);
+    if (table && table.rowCount > 0) tables.items = table;
   }
   return tables;
 }
@@ -84,6 +106,7 @@ export async function runTraining(
       hyperParameters: (config['algorithmHyperParameters'] as Record<string, string> | undefined) ?? {},
       ...(solution.eventType ? { eventType: solution.eventType } : {}),
       ...(typeof threshold === 'string' ? { eventValueThreshold: Number(threshold) } : {}),
+      ...eventWeightsOf(config),
       trainingMode,
       ...(previousModel ? { previousModel } : {}),
     };
@@ -120,4 +143,24 @@ export async function runTraining(
           : capMessage(String(error));
     transitionSolutionVersion(ctx.db, versionArn, ['CREATE IN_PROGRESS'], 'CREATE FAILED', ctx.now(), reason);
   }
+}
+
+/** `solutionConfig.eventsConfig.eventParametersList`: per event type, a weight and a value threshold. */
+function eventWeightsOf(config: Record<string, unknown>): { eventWeights?: EventWeighting[] } {
+  const list = (config['eventsConfig'] as { eventParametersList?: unknown } | undefined)?.eventParametersList;
+  if (!Array.isArray(list)) return {};
+  const eventWeights = (list as Record<string, unknown>[]).flatMap((entry) =>
+    typeof entry['eventType'] === 'string'
+      ? [
+          {
+            eventType: entry['eventType'],
+            ...(typeof entry['weight'] === 'number' ? { weight: entry['weight'] } : {}),
+            ...(typeof entry['eventValueThreshold'] === 'number'
+              ? { eventValueThreshold: entry['eventValueThreshold'] }
+              : {}),
+          },
+        ]
+      : [],
+  );
+  return eventWeights.length > 0 ? { eventWeights } : {};
 }

@@ -19,8 +19,8 @@ import {
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
-import { tagList } from './datasetGroups.js';
 import { ROLE_ARN } from './datasetImportJobs.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 
 /** The service's default and largest number of recommendations per input line. */
 const DEFAULT_RESULTS = 25;
@@ -43,15 +43,16 @@ export const batchInferenceJobOperations: OperationTable = {
         .optional(),
       batchInferenceJobMode: z.enum(['BATCH_INFERENCE', 'THEME_GENERATION']).optional(),
       themeGenerationConfig: z.unknown().optional(),
-      tags: tagList,
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.jobName, 'jobName');
       validateArn(input.solutionVersionArn, 'solutionVersionArn');
       if (input.filterArn !== undefined) {
         validateArn(input.filterArn, 'filterArn');
-        throw new ResourceNotFoundException(
-          `Filter ${input.filterArn} does not exist: the engine does not implement filters; create the job without filterArn.`,
+        throw new InvalidInputException(
+          `filterArn ${input.filterArn}: the engine applies filters in GetRecommendations and GetPersonalizedRanking, ` +
+            'not yet in batch inference jobs; create the job without filterArn, or filter its output.',
         );
       }
       if ((input.batchInferenceJobMode ?? 'BATCH_INFERENCE') !== 'BATCH_INFERENCE') {
@@ -89,6 +90,7 @@ export const batchInferenceJobOperations: OperationTable = {
           `Solution version ${version.arn} is ${version.status}; batch inference needs an ACTIVE version.`,
         );
       }
+      checkCreationTags(ctx, arn, input.tags);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
       const config = input.batchInferenceJobConfig ?? null;
       const now = ctx.now();
@@ -107,6 +109,7 @@ export const batchInferenceJobOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       scheduleBatchInference(ctx, {
         arn,
         solutionVersionArn: version.arn,

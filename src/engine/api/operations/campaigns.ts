@@ -15,6 +15,7 @@ import {
   type CampaignUpdateRecord,
 } from '../../store/campaignRecords.js';
 import { findSolution } from '../../store/solutionRecords.js';
+import { dropTags } from '../../store/tagRecords.js';
 import { findSolutionVersion } from '../../store/solutionVersionRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
@@ -27,6 +28,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { echo } from '../../../shared/echo.js';
 
 const campaignConfigSchema = z
@@ -47,7 +49,7 @@ export const campaignOperations: OperationTable = {
       solutionVersionArn: z.string(),
       minProvisionedTPS: z.number().int().min(1).optional(),
       campaignConfig: campaignConfigSchema.optional(),
-      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -58,6 +60,7 @@ export const campaignOperations: OperationTable = {
         throw new ResourceAlreadyExistsException(`Campaign ${arn} already exists.`);
       requireCampaignQuota(ctx, solutionVersionArn);
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertCampaign(ctx.db, {
         arn,
         name,
@@ -70,6 +73,7 @@ export const campaignOperations: OperationTable = {
         updated: now,
       });
       ctx.background(() => deployCampaign(ctx, arn));
+      storeCreationTags(ctx, arn, input.tags);
       return { campaignArn: arn };
     },
   ),
@@ -138,6 +142,7 @@ export const campaignOperations: OperationTable = {
       );
     }
     deleteCampaign(ctx.db, campaign.arn);
+    dropTags(ctx.db, campaign.arn);
     ctx.deployments.remove(campaign.arn);
     return {};
   }),

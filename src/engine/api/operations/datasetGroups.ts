@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   countDatasetGroups,
+  countDependents,
   deleteDatasetGroup,
   findDatasetGroup,
   insertDatasetGroup,
@@ -8,6 +9,7 @@ import {
   type DatasetGroupRecord,
 } from '../../store/datasetGroupRecords.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { dropTags } from '../../store/tagRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
@@ -19,11 +21,8 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { echo } from '../../../shared/echo.js';
-
-/** Tags are accepted, as the service does, and not kept: the engine has no tagging API. */
-export const tagList = z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional();
-
 export const domainSchema = z.enum(['ECOMMERCE', 'VIDEO_ON_DEMAND']);
 
 const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
@@ -36,7 +35,7 @@ export const datasetGroupOperations: OperationTable = {
       roleArn: z.string().optional(),
       kmsKeyArn: z.string().optional(),
       domain: domainSchema.optional(),
-      tags: tagList,
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -50,6 +49,7 @@ export const datasetGroupOperations: OperationTable = {
             'Delete a dataset group you no longer need before creating another.',
         );
       }
+      checkCreationTags(ctx, arn, input.tags);
       const now = ctx.now();
       // Created ACTIVE at once: there is nothing to provision locally (see docs/ENGINE.md).
       insertDatasetGroup(ctx.db, {
@@ -63,6 +63,7 @@ export const datasetGroupOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { datasetGroupArn: arn, ...(input.domain ? { domain: input.domain } : {}) };
     },
   ),
@@ -89,6 +90,7 @@ export const datasetGroupOperations: OperationTable = {
       );
     }
     deleteDatasetGroup(ctx.db, group.arn);
+    dropTags(ctx.db, group.arn);
     return {};
   }),
 };
@@ -125,12 +127,12 @@ function checkEncryption(roleArn: string | undefined, kmsKeyArn: string | undefi
 }
 
 function dependentsOf(db: EngineDatabase, datasetGroupArn: string): string[] {
-  const count = (sql: string) => (db.prepare(sql).get(datasetGroupArn) as { n: number }).n;
-  const datasets = count('SELECT COUNT(*) AS n FROM datasets WHERE dataset_group_arn = ?');
-  const solutions = count('SELECT COUNT(*) AS n FROM solutions WHERE dataset_group_arn = ?');
+  const { datasets, solutions, filters, eventTrackers } = countDependents(db, datasetGroupArn);
   return [
     ...(datasets > 0 ? [`${datasets} dataset${datasets === 1 ? '' : 's'}`] : []),
     ...(solutions > 0 ? [`${solutions} solution${solutions === 1 ? '' : 's'}`] : []),
+    ...(filters > 0 ? [`${filters} filter${filters === 1 ? '' : 's'}`] : []),
+    ...(eventTrackers > 0 ? ['an event tracker'] : []),
   ];
 }
 

@@ -20,7 +20,7 @@ import {
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
-import { tagList } from './datasetGroups.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireDataset } from './datasets.js';
 import { echo } from '../../../shared/echo.js';
 
@@ -34,7 +34,7 @@ export const datasetImportJobOperations: OperationTable = {
       datasetArn: z.string(),
       dataSource: z.object({ dataLocation: z.string().max(256).optional() }),
       roleArn: z.string().max(256).optional(),
-      tags: tagList,
+      tags: tagList.optional(),
       importMode: z.enum(['FULL', 'INCREMENTAL']).optional(),
       publishAttributionMetricsToS3: z.boolean().optional(),
     }),
@@ -78,6 +78,7 @@ export const datasetImportJobOperations: OperationTable = {
           `Schema ${dataset.schemaArn} of dataset ${dataset.arn} does not exist.`,
         );
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertImportJob(ctx.db, {
         arn,
         name,
@@ -99,6 +100,7 @@ export const datasetImportJobOperations: OperationTable = {
         dataLocation,
         importMode,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { datasetImportJobArn: arn };
     },
   ),

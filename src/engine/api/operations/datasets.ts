@@ -6,9 +6,12 @@ import {
   parseDatasetType,
   withArticle,
 } from '../../data/schemaRules.js';
-import { deleteDatasetData } from '../../data/datasetStorage.js';
+import { deleteDatasetData } from '../../store/datasetStorage.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { deleteRecordedData } from '../../store/recordedDataRecords.js';
+import { dropTags } from '../../store/tagRecords.js';
 import {
+  busyWorkOnDataset,
   deleteDataset,
   findDataset,
   insertDataset,
@@ -24,7 +27,8 @@ import {
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
-import { requireDatasetGroup, tagList } from './datasetGroups.js';
+import { requireDatasetGroup } from './datasetGroups.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireSchema } from './schemas.js';
 
 export const datasetOperations: OperationTable = {
@@ -34,7 +38,7 @@ export const datasetOperations: OperationTable = {
       schemaArn: z.string(),
       datasetGroupArn: z.string(),
       datasetType: z.string(),
-      tags: tagList,
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -59,6 +63,7 @@ export const datasetOperations: OperationTable = {
       checkSchemaForDatasetType(checkSchema(schema.schema), datasetType);
       const now = ctx.now();
       // Created ACTIVE at once, like dataset groups (see docs/ENGINE.md).
+      checkCreationTags(ctx, arn, input.tags);
       insertDataset(ctx.db, {
         arn,
         name,
@@ -69,6 +74,7 @@ export const datasetOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { datasetArn: arn };
     },
   ),
@@ -106,7 +112,7 @@ export const datasetOperations: OperationTable = {
   ),
   DeleteDataset: defineOperation(z.object({ datasetArn: z.string() }), (input, ctx) => {
     const dataset = requireDataset(ctx.db, input.datasetArn);
-    const busy = busyWorkOn(ctx.db, dataset);
+    const busy = busyWorkOnDataset(ctx.db, dataset);
     if (busy) {
       throw new ResourceInUseException(
         `Dataset ${dataset.arn} cannot be deleted while ${busy} is CREATE PENDING or CREATE IN_PROGRESS; ` +
@@ -117,7 +123,9 @@ export const datasetOperations: OperationTable = {
     ctx.db
       .transaction(() => {
         deleteDatasetData(ctx.db, dataset.arn);
+        deleteRecordedData(ctx.db, dataset.arn);
         deleteDataset(ctx.db, dataset.arn);
+        dropTags(ctx.db, dataset.arn);
       })
       .immediate();
     return {};
@@ -129,22 +137,4 @@ export function requireDataset(db: EngineDatabase, arn: string, field = 'dataset
   const dataset = findDataset(db, arn);
   if (!dataset) throw new ResourceNotFoundException(`Dataset ${arn} does not exist.`);
   return dataset;
-}
-
-/** The service refuses to delete a dataset an import job or a training is still reading. */
-function busyWorkOn(db: EngineDatabase, dataset: DatasetRecord): string | undefined {
-  const job = db
-    .prepare(
-      `SELECT arn FROM dataset_import_jobs
-       WHERE dataset_arn = ? AND status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
-    )
-    .get(dataset.arn) as { arn: string } | undefined;
-  if (job) return `dataset import job ${job.arn}`;
-  const version = db
-    .prepare(
-      `SELECT v.arn FROM solution_versions v JOIN solutions s ON s.arn = v.solution_arn
-       WHERE s.dataset_group_arn = ? AND v.status IN ('CREATE PENDING', 'CREATE IN_PROGRESS') LIMIT 1`,
-    )
-    .get(dataset.datasetGroupArn) as { arn: string } | undefined;
-  return version ? `solution version ${version.arn}` : undefined;
 }

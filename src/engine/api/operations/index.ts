@@ -4,10 +4,13 @@ import { campaignOperations } from './campaigns.js';
 import { datasetGroupOperations } from './datasetGroups.js';
 import { datasetImportJobOperations } from './datasetImportJobs.js';
 import { datasetOperations } from './datasets.js';
+import { eventTrackerOperations } from './eventTrackers.js';
+import { filterOperations } from './filters.js';
 import { recipeOperations } from './recipes.js';
 import { schemaOperations } from './schemas.js';
 import { solutionOperations } from './solutions.js';
 import { solutionVersionOperations } from './solutionVersions.js';
+import { tagOperations } from './tags.js';
 
 /** Every control-plane operation the engine answers, by its wire name. */
 export const CONTROL_PLANE_OPERATIONS: OperationTable = {
@@ -20,4 +23,7 @@ export const CONTROL_PLANE_OPERATIONS: OperationTable = {
   ...solutionVersionOperations,
   ...campaignOperations,
   ...batchInferenceJobOperations,
+  ...filterOperations,
+  ...eventTrackerOperations,
+  ...tagOperations,
 };

@@ -22,7 +22,9 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { requireSolution } from './solutions.js';
+import { summarizeVersion } from './versionSummary.js';
 
 const IN_PROGRESS = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
 
@@ -32,7 +34,7 @@ export const solutionVersionOperations: OperationTable = {
       solutionArn: z.string(),
       trainingMode: z.enum(['FULL', 'UPDATE', 'AUTOTRAIN']).optional(),
       name: z.string().optional(),
-      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const solution = requireSolution(ctx.db, input.solutionArn);
@@ -81,6 +83,7 @@ export const solutionVersionOperations: OperationTable = {
       }
       const arn = newSolutionVersionArn(solution.arn);
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertSolutionVersion(ctx.db, {
         arn,
         name,
@@ -97,6 +100,7 @@ export const solutionVersionOperations: OperationTable = {
       ctx.background(() =>
         runTraining(ctx, solution, arn, trainingMode, trainingMode === 'UPDATE' ? previous?.arn : undefined),
       );
+      storeCreationTags(ctx, arn, input.tags);
       return { solutionVersionArn: arn };
     },
   ),
@@ -165,18 +169,6 @@ export const solutionVersionOperations: OperationTable = {
     return { solutionVersionArn: version.arn, metrics: version.metrics ?? {} };
   }),
 };
-
-export function summarizeVersion(version: SolutionVersionRecord): Record<string, unknown> {
-  return {
-    solutionVersionArn: version.arn,
-    status: version.status,
-    trainingMode: version.trainingMode,
-    trainingType: version.trainingType,
-    creationDateTime: version.created,
-    lastUpdatedDateTime: version.updated,
-    ...(version.failureReason ? { failureReason: version.failureReason } : {}),
-  };
-}
 
 function requireVersion(ctx: EngineContext, arn: string): SolutionVersionRecord {
   validateArn(arn, 'solutionVersionArn');

@@ -6,9 +6,12 @@ import {
   findSolution,
   insertSolution,
   listSolutions,
+  solutionIsInUse,
+  updateSolution,
   type SolutionRecord,
 } from '../../store/solutionRecords.js';
 import type { EngineDatabase } from '../../store/database.js';
+import { dropTags } from '../../store/tagRecords.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
@@ -18,13 +21,33 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
-import { summarizeVersion } from './solutionVersions.js';
+import { summarizeVersion } from './versionSummary.js';
+import { findDatasetGroup } from '../../store/datasetGroupRecords.js';
 import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { checkCreationTags, storeCreationTags, tagList } from './tags.js';
 import { echo } from '../../../shared/echo.js';
 
 const stringMap = z.record(z.string(), z.string());
+
+/** `eventsConfig`: per event type a weight (0–1) and a value threshold, at most 10 types, as in the service. */
+const eventsConfigSchema = z
+  .object({
+    eventParametersList: z
+      .array(
+        z
+          .object({
+            eventType: z.string().max(256).optional(),
+            eventValueThreshold: z.number().optional(),
+            weight: z.number().min(0).max(1).optional(),
+          })
+          .strict(),
+      )
+      .max(10)
+      .optional(),
+  })
+  .strict();
 
 const solutionConfigSchema = z
   .object({
@@ -33,7 +56,7 @@ const solutionConfigSchema = z
     featureTransformationParameters: stringMap.optional(),
     hpoConfig: z.record(z.string(), z.unknown()).optional(),
     autoMLConfig: z.record(z.string(), z.unknown()).optional(),
-    eventsConfig: z.record(z.string(), z.unknown()).optional(),
+    eventsConfig: eventsConfigSchema.optional(),
     optimizationObjective: z.record(z.string(), z.unknown()).optional(),
     trainingDataConfig: z.record(z.string(), z.unknown()).optional(),
     autoTrainingConfig: z.object({ schedulingExpression: z.string().optional() }).optional(),
@@ -55,7 +78,7 @@ export const solutionOperations: OperationTable = {
       performAutoTraining: z.boolean().optional(),
       performIncrementalUpdate: z.boolean().optional(),
       solutionConfig: solutionConfigSchema.optional(),
-      tags: z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional(),
+      tags: tagList.optional(),
     }),
     (input, ctx) => {
       const name = validateName(input.name);
@@ -73,13 +96,8 @@ export const solutionOperations: OperationTable = {
           `Recipe ${echo(input.recipeArn)} is not valid. Use ListRecipes to see the recipes the engine supports.`,
         );
       }
-      const schedule = input.solutionConfig?.autoTrainingConfig?.schedulingExpression;
-      if (schedule !== undefined && !AUTO_TRAINING_RATE.test(schedule)) {
-        throw new InvalidInputException(
-          `Invalid schedulingExpression '${echo(schedule)}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
-        );
-      }
-      const group = ctx.db.prepare('SELECT arn FROM dataset_groups WHERE arn = ?').get(datasetGroupArn);
+      checkSchedule(input.solutionConfig?.autoTrainingConfig?.schedulingExpression);
+      const group = findDatasetGroup(ctx.db, datasetGroupArn);
       if (!group) throw new ResourceNotFoundException(`Dataset group ${datasetGroupArn} does not exist.`);
       const arn = buildArn(ctx.scope, 'solution', name);
       if (findSolution(ctx.db, arn))
@@ -91,6 +109,7 @@ export const solutionOperations: OperationTable = {
         );
       }
       const now = ctx.now();
+      checkCreationTags(ctx, arn, input.tags);
       insertSolution(ctx.db, {
         arn,
         name,
@@ -108,7 +127,46 @@ export const solutionOperations: OperationTable = {
         created: now,
         updated: now,
       });
+      storeCreationTags(ctx, arn, input.tags);
       return { solutionArn: arn };
+    },
+  ),
+  UpdateSolution: defineOperation(
+    z.object({
+      solutionArn: z.string(),
+      performAutoTraining: z.boolean().optional(),
+      performIncrementalUpdate: z.boolean().optional(),
+      solutionUpdateConfig: z
+        .object({
+          autoTrainingConfig: z.object({ schedulingExpression: z.string().optional() }).strict().optional(),
+          eventsConfig: eventsConfigSchema.optional(),
+        })
+        .strict()
+        .optional(),
+    }),
+    (input, ctx) => {
+      const solution = requireSolution(ctx.db, input.solutionArn);
+      const config = input.solutionUpdateConfig ?? {};
+      checkSchedule(config.autoTrainingConfig?.schedulingExpression);
+      const now = ctx.now();
+      const performAutoTraining = input.performAutoTraining ?? solution.performAutoTraining;
+      const performIncrementalUpdate = input.performIncrementalUpdate ?? solution.performIncrementalUpdate;
+      // The update applies at once (ACTIVE): the next training reads the new eventsConfig.
+      updateSolution(ctx.db, solution.arn, {
+        performAutoTraining,
+        performIncrementalUpdate,
+        solutionConfig: { ...(solution.solutionConfig ?? {}), ...config },
+        latestUpdate: {
+          ...(input.solutionUpdateConfig ? { solutionUpdateConfig: input.solutionUpdateConfig } : {}),
+          status: 'ACTIVE',
+          performAutoTraining,
+          performIncrementalUpdate,
+          creationDateTime: now,
+          lastUpdatedDateTime: now,
+        },
+        now,
+      });
+      return { solutionArn: solution.arn };
     },
   ),
   DescribeSolution: defineOperation(z.object({ solutionArn: z.string() }), (input, ctx) => ({
@@ -139,32 +197,25 @@ export const solutionOperations: OperationTable = {
       );
     }
     deleteSolution(ctx.db, solution.arn);
+    dropTags(ctx.db, solution.arn);
     return {};
   }),
 };
+
+/** `autoTrainingConfig.schedulingExpression`: the service's `rate(N days)` with N from 1 to 30. */
+function checkSchedule(schedule: string | undefined): void {
+  if (schedule !== undefined && !AUTO_TRAINING_RATE.test(schedule)) {
+    throw new InvalidInputException(
+      `Invalid schedulingExpression '${echo(schedule)}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
+    );
+  }
+}
 
 export function requireSolution(db: EngineDatabase, arn: string): SolutionRecord {
   validateArn(arn, 'solutionArn');
   const solution = findSolution(db, arn);
   if (!solution) throw new ResourceNotFoundException(`Solution ${arn} does not exist.`);
   return solution;
-}
-
-/** A solution whose versions are training or deployed cannot go, as in the service. */
-function solutionIsInUse(db: EngineDatabase, solutionArn: string): boolean {
-  const training = db
-    .prepare(
-      `SELECT 1 FROM solution_versions
-       WHERE solution_arn = ? AND status IN ('CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING')`,
-    )
-    .get(solutionArn);
-  const deployed = db
-    .prepare(
-      `SELECT 1 FROM campaigns c JOIN solution_versions v ON v.arn IN (c.solution_version_arn, c.update_solution_version_arn)
-       WHERE v.solution_arn = ?`,
-    )
-    .get(solutionArn);
-  return Boolean(training ?? deployed);
 }
 
 function describeSolution(db: EngineDatabase, solution: SolutionRecord): Record<string, unknown> {
@@ -184,5 +235,6 @@ function describeSolution(db: EngineDatabase, solution: SolutionRecord): Record<
     creationDateTime: solution.created,
     lastUpdatedDateTime: solution.updated,
     ...(latest ? { latestSolutionVersion: summarizeVersion(latest) } : {}),
+    ...(solution.latestUpdate ? { latestSolutionUpdate: solution.latestUpdate } : {}),
   };
 }

@@ -1,5 +1,5 @@
-import type { EngineDatabase } from '../store/database.js';
-import type { ColumnChunk, ColumnKind } from './columnBuilders.js';
+import type { ColumnChunk, ColumnKind } from '../data/columnBuilders.js';
+import type { EngineDatabase } from './database.js';
 
 /** A column of a stored dataset version, in schema order. */
 export interface StoredColumn {

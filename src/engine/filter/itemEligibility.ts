@@ -1,0 +1,275 @@
+import { InvalidInputException } from '../api/errors.js';
+import { SERVICE_QUOTAS } from '../api/quotas.js';
+import type { EngineContext } from '../context.js';
+import type { FilterRecord } from '../store/filterRecords.js';
+import { recentEventsOfUser } from '../store/recordedDataRecords.js';
+import type { AttributeColumn, AttributeTable } from './attributeTable.js';
+import { parseFilterExpression, type FilterValue } from './filterExpression.js';
+import {
+  resolveFilter,
+  type ResolvedCondition,
+  type ResolvedFilter,
+  type ResolvedGroups,
+} from './filterValidation.js';
+import { newestPerType, type FilterInteraction, type GroupData } from './groupData.js';
+
+/** What one request asks of a filter: the service's `filterValues`, and whose recommendations these are. */
+export interface FilterRequest {
+  readonly filter: FilterRecord;
+  readonly filterValues?: Readonly<Record<string, string>> | undefined;
+  /** The user the items are for; interactions and CurrentUser conditions need one. */
+  readonly userId?: string | undefined;
+}
+
+type BoundCondition = ResolvedCondition & { readonly values: readonly FilterValue[] };
+type BoundGroups = readonly (readonly BoundCondition[])[];
+
+/**
+ * Which of `itemIds` a filter lets through for one request: 1 = may be recommended. Clauses joined
+ * with `|` apply one after the other (INCLUDE keeps only matching items, EXCLUDE removes them). A
+ * placeholder left out of `filterValues` drops its condition from an EXCLUDE clause (a clause left
+ * with none is skipped) and is an error in an INCLUDE clause, as the service documents. Batch jobs
+ * and the runtime API both call this.
+ */
+export function itemEligibility(
+  ctx: EngineContext,
+  request: FilterRequest,
+  itemIds: readonly string[],
+): Uint8Array {
+  const group = ctx.groupData.get(request.filter.datasetGroupArn);
+  const resolved = resolvedFilter(group, request.filter);
+  const eligible = new Uint8Array(itemIds.length).fill(1);
+  for (const clause of resolved.clauses) {
+    const where = bindGroups(clause.where, clause.action, request.filterValues);
+    if (where.length === 0) continue;
+    if (clause.onlyIf) {
+      const onlyIf = bindGroups(clause.onlyIf, 'INCLUDE', request.filterValues);
+      if (!userMatches(group.userTable(), request.userId, onlyIf)) continue;
+    }
+    const matches =
+      clause.dataset === 'Items'
+        ? itemMatches(group, itemIds, where)
+        : interactionMatches(ctx, group, request, itemIds, where);
+    const keep = clause.action === 'INCLUDE' ? 1 : 0;
+    for (let i = 0; i < itemIds.length; i++) if (matches[i] !== keep) eligible[i] = 0;
+  }
+  return eligible;
+}
+
+function resolvedFilter(group: GroupData, filter: FilterRecord): ResolvedFilter {
+  const key = `filter\u0000${filter.arn}\u0000${filter.filterExpression}`;
+  let resolved = group.derived.get(key) as ResolvedFilter | undefined;
+  if (!resolved) {
+    resolved = resolveFilter(
+      parseFilterExpression(filter.filterExpression),
+      group.datasets,
+      SERVICE_QUOTAS.filterFields,
+    );
+    group.derived.set(key, resolved);
+  }
+  return resolved;
+}
+
+function bindGroups(
+  groups: ResolvedGroups,
+  action: 'INCLUDE' | 'EXCLUDE',
+  filterValues: FilterRequest['filterValues'],
+): BoundGroups {
+  const bound: BoundCondition[][] = [];
+  for (const group of groups) {
+    const conditions: BoundCondition[] = [];
+    for (const condition of group) {
+      if (condition.operand.kind === 'values') {
+        conditions.push({ ...condition, values: condition.operand.values });
+        continue;
+      }
+      const name = condition.operand.name;
+      const raw = filterValues?.[name];
+      if (raw === undefined) {
+        if (action === 'INCLUDE') {
+          throw new InvalidInputException(
+            `The filter's INCLUDE expression uses $${name}: give it a value in filterValues (e.g. {"${name}": "\\"value\\""}).`,
+          );
+        }
+        continue;
+      }
+      conditions.push({ ...condition, values: parseFilterValues(name, raw, condition.numeric) });
+    }
+    if (conditions.length > 0) bound.push(conditions);
+  }
+  return bound;
+}
+
+/**
+ * Parses one `filterValues` entry: comma-separated values, strings in double quotes (`"\"a\",\"b\""`),
+ * numbers bare.
+ */
+export function parseFilterValues(name: string, raw: string, numeric: boolean): FilterValue[] {
+  const values: FilterValue[] = [];
+  const pattern = /\s*(?:"((?:[^"\\]|\\.)*)"|([^,]*?))\s*(,|$)/gy;
+  let match: RegExpExecArray | null;
+  while (pattern.lastIndex < raw.length && (match = pattern.exec(raw)) !== null) {
+    const quoted = match[1];
+    const bare = match[2] ?? '';
+    if (quoted !== undefined) {
+      const text = quoted.replace(/\\(.)/g, '$1');
+      values.push(numeric ? Number(text) : text);
+    } else if (numeric && bare !== '' && Number.isFinite(Number(bare))) values.push(Number(bare));
+    else {
+      throw new InvalidInputException(
+        `filterValues.${name} is '${raw}': ${numeric ? 'give numbers' : 'quote each string value, e.g. "\\"Comedy\\",\\"Drama\\""'}, separated by commas.`,
+      );
+    }
+    if (match[3] === '') break;
+  }
+  if (values.length === 0 || values.some((v) => typeof v === 'number' && !Number.isFinite(v))) {
+    throw new InvalidInputException(`filterValues.${name} is '${raw}': give at least one valid value.`);
+  }
+  return values;
+}
+
+/** Whether one record's value satisfies a condition; a missing value satisfies only NOT IN. */
+function valueMatches(condition: BoundCondition, value: FilterValue | readonly string[] | null): boolean {
+  if (value === null) return condition.operator === 'NOT IN';
+  const { values } = condition;
+  switch (condition.operator) {
+    case 'IN':
+    case '=':
+      return Array.isArray(value)
+        ? value.some((v) => values.includes(v))
+        : values.includes(value as FilterValue);
+    case 'NOT IN':
+      return Array.isArray(value)
+        ? !value.some((v) => values.includes(v))
+        : !values.includes(value as FilterValue);
+    case '<':
+      return (value as number) < (values[0] as number);
+    case '<=':
+      return (value as number) <= (values[0] as number);
+    case '>':
+      return (value as number) > (values[0] as number);
+    case '>=':
+      return (value as number) >= (values[0] as number);
+  }
+}
+
+/** Per-row match of one condition, computed once per distinct string (categories split on `|`). */
+function conditionRows(
+  condition: BoundCondition,
+  column: AttributeColumn | undefined,
+  rows: number,
+): Uint8Array {
+  const out = new Uint8Array(rows);
+  if (!column) {
+    out.fill(valueMatches(condition, null) ? 1 : 0);
+    return out;
+  }
+  if (column.kind === 'number') {
+    for (let row = 0; row < rows; row++) {
+      const v = column.values[row]!;
+      out[row] = valueMatches(condition, Number.isNaN(v) ? null : v) ? 1 : 0;
+    }
+    return out;
+  }
+  const split = condition.field !== 'ITEM_ID' && condition.field !== 'USER_ID';
+  const byCode = column.dictionary.map((text) =>
+    valueMatches(condition, split ? text.split('|') : text) ? 1 : 0,
+  );
+  const whenNull = valueMatches(condition, null) ? 1 : 0;
+  for (let row = 0; row < rows; row++) {
+    const code = column.codes[row]!;
+    out[row] = code < 0 ? whenNull : byCode[code]!;
+  }
+  return out;
+}
+
+function tableMatches(table: AttributeTable, groups: BoundGroups): Uint8Array {
+  const rows = table.ids.length;
+  const any = new Uint8Array(rows);
+  for (const group of groups) {
+    const all = new Uint8Array(rows).fill(1);
+    for (const condition of group) {
+      const match = conditionRows(condition, table.columns.get(condition.field), rows);
+      for (let row = 0; row < rows; row++) all[row]! &= match[row]!;
+    }
+    for (let row = 0; row < rows; row++) any[row]! |= all[row]!;
+  }
+  return any;
+}
+
+function itemMatches(group: GroupData, itemIds: readonly string[], groups: BoundGroups): Uint8Array {
+  const table = group.itemTable();
+  let rows = group.itemRows.get(itemIds);
+  if (!rows) {
+    rows = Int32Array.from(itemIds, (id) => table.rowOf.get(id) ?? -1);
+    group.itemRows.set(itemIds, rows);
+  }
+  const byRow = tableMatches(table, groups);
+  // An item with no metadata record has every field missing.
+  const missing = groups.some((g) => g.every((c) => valueMatches(c, null))) ? 1 : 0;
+  return Uint8Array.from(rows, (row) => (row < 0 ? missing : byRow[row]!));
+}
+
+function userMatches(users: AttributeTable, userId: string | undefined, groups: BoundGroups): boolean {
+  const row = userId === undefined ? undefined : users.rowOf.get(userId);
+  if (row === undefined) return groups.some((g) => g.every((c) => valueMatches(c, null)));
+  return groups.some((g) =>
+    g.every((condition) => {
+      const column = users.columns.get(condition.field);
+      if (!column) return valueMatches(condition, null);
+      if (column.kind === 'number') {
+        const v = column.values[row]!;
+        return valueMatches(condition, Number.isNaN(v) ? null : v);
+      }
+      const code = column.codes[row]!;
+      return valueMatches(condition, code < 0 ? null : column.dictionary[code]!.split('|'));
+    }),
+  );
+}
+
+/** A user's interactions as filters count them: bulk and recorded, the newest per event type. */
+export function filterInteractionsOf(
+  ctx: EngineContext,
+  group: GroupData,
+  userId: string,
+): FilterInteraction[] {
+  const perType = SERVICE_QUOTAS.filterInteractionsPerEventType;
+  const dataset = group.datasets.get('INTERACTIONS');
+  const recorded = dataset ? recentEventsOfUser(ctx.db, dataset.arn, userId, perType * 10) : [];
+  const all: FilterInteraction[] = [...group.bulkInteractionsOf(userId, perType)];
+  for (const event of recorded) {
+    if (event.itemId !== null)
+      all.push({
+        itemId: event.itemId,
+        eventType: event.eventType.toLowerCase(),
+        timestamp: event.timestamp,
+      });
+  }
+  return newestPerType(all, perType);
+}
+
+function interactionMatches(
+  ctx: EngineContext,
+  group: GroupData,
+  request: FilterRequest,
+  itemIds: readonly string[],
+  groups: BoundGroups,
+): Uint8Array {
+  const out = new Uint8Array(itemIds.length);
+  if (request.userId === undefined) return out;
+  const matched = new Set<string>();
+  const lowered = groups.map((g) =>
+    g.map((c) => ({ ...c, values: c.values.map((v) => String(v).toLowerCase()) })),
+  );
+  for (const interaction of filterInteractionsOf(ctx, group, request.userId)) {
+    const hit = lowered.some((g) =>
+      g.every(
+        (c) => (c.values.includes('*') && c.operator === 'IN') || valueMatches(c, interaction.eventType),
+      ),
+    );
+    if (hit) matched.add(interaction.itemId);
+  }
+  if (matched.size === 0) return out;
+  for (let i = 0; i < itemIds.length; i++) if (matched.has(itemIds[i]!)) out[i] = 1;
+  return out;
+}

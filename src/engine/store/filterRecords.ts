@@ -1,0 +1,87 @@
+import type { EngineDatabase } from './database.js';
+
+export type FilterStatus = 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'ACTIVE' | 'CREATE FAILED';
+
+export interface FilterRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly datasetGroupArn: string;
+  readonly filterExpression: string;
+  readonly status: FilterStatus;
+  readonly failureReason: string | null;
+  readonly created: number;
+  readonly updated: number;
+}
+
+interface Row {
+  arn: string;
+  name: string;
+  dataset_group_arn: string;
+  filter_expression: string;
+  status: FilterStatus;
+  failure_reason: string | null;
+  created: number;
+  updated: number;
+}
+
+function fromRow(row: Row): FilterRecord {
+  return {
+    arn: row.arn,
+    name: row.name,
+    datasetGroupArn: row.dataset_group_arn,
+    filterExpression: row.filter_expression,
+    status: row.status,
+    failureReason: row.failure_reason,
+    created: row.created,
+    updated: row.updated,
+  };
+}
+
+export function insertFilter(db: EngineDatabase, filter: FilterRecord): void {
+  db.prepare(
+    `INSERT INTO filters (arn, name, dataset_group_arn, filter_expression, status, failure_reason, created, updated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    filter.arn,
+    filter.name,
+    filter.datasetGroupArn,
+    filter.filterExpression,
+    filter.status,
+    filter.failureReason,
+    filter.created,
+    filter.updated,
+  );
+}
+
+export function findFilter(db: EngineDatabase, arn: string): FilterRecord | undefined {
+  const row = db.prepare('SELECT * FROM filters WHERE arn = ?').get(arn) as Row | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Oldest first, optionally of one dataset group. */
+export function listFilters(db: EngineDatabase, datasetGroupArn?: string): FilterRecord[] {
+  const rows = (
+    datasetGroupArn === undefined
+      ? db.prepare('SELECT * FROM filters ORDER BY created, name').all()
+      : db
+          .prepare('SELECT * FROM filters WHERE dataset_group_arn = ? ORDER BY created, name')
+          .all(datasetGroupArn)
+  ) as Row[];
+  return rows.map(fromRow);
+}
+
+export function countFilters(db: EngineDatabase, datasetGroupArn: string): number {
+  return (
+    db.prepare('SELECT COUNT(*) AS n FROM filters WHERE dataset_group_arn = ?').get(datasetGroupArn) as {
+      n: number;
+    }
+  ).n;
+}
+
+export function setFilterStatus(db: EngineDatabase, arn: string, status: FilterStatus, now: number): void {
+  db.prepare('UPDATE filters SET status = ?, updated = ? WHERE arn = ?').run(status, now, arn);
+}
+
+export function deleteFilter(db: EngineDatabase, arn: string): void {
+  db.prepare('DELETE FROM filters WHERE arn = ?').run(arn);
+}
