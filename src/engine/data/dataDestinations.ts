@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, write
 import { dirname, join, resolve, sep } from 'node:path';
 import type { DatasourceResolver } from '../context.js';
 import { ImportError } from './importErrors.js';
-import { s3Uri, type S3Location } from './s3Location.js';
+import { s3Uri } from './s3Location.js';
 
 /** An object being written; nobody sees it until `commit`, and `abort` leaves nothing behind. */
 export interface DataDestination {
@@ -24,11 +24,6 @@ export function openDataDestination(
   const uri = s3Uri(bucket, key);
   if (datasources.kind === 's3') return s3Destination(uri, bucket, key, datasources.endpoint);
   return folderDestination(uri, bucket, key, datasources.dataRoot);
-}
-
-/** The output prefix as a location check: a bucket and a key prefix ending in `/`. */
-export function isOutputPrefix(location: S3Location | undefined): location is S3Location {
-  return location !== undefined && location.isPrefix;
 }
 
 function folderDestination(uri: string, bucket: string, key: string, dataRoot: string): DataDestination {
