@@ -32,6 +32,19 @@ export interface MetricGate {
   readonly minimum?: number;
 }
 
+/** Recommendations for a list of users (or items) written to S3 by each version that passes the gate. */
+export interface BatchInference {
+  /** `s3://` JSON-lines file or prefix, in the service's input format for the recipe. */
+  readonly inputPath: string;
+  /** `s3://` prefix ending in `/`; each run writes under `<outputPath><execution name>/`. */
+  readonly outputPath: string;
+  /** Recommendations per input line. @default 25 */
+  readonly numResults: number;
+  readonly filterArn?: string;
+  /** The role Personalize assumes to read the input and write the output. @default ImportRoleArn */
+  readonly roleArn: string;
+}
+
 /** A parsed, validated parameters file with every default applied. */
 export interface PipelineConfig {
   /** The parameters file it was read from, as given (for messages that point at it). */
@@ -55,10 +68,12 @@ export interface PipelineConfig {
   readonly notificationUrl?: string;
   readonly notificationTopicArn?: string;
   readonly notificationEmail?: string;
+  readonly batchInference?: BatchInference;
 }
 
 export const DEFAULT_RETRAINING_RATE = 'rate(7 days)';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 60;
+export const DEFAULT_BATCH_RESULTS = 25;
 
 /** A parameters file with problems; `issues` has every one of them. */
 export class ConfigError extends Error {
@@ -131,12 +146,10 @@ function numberIn(min: number, max: number, integer: boolean, unit = ''): KeyRul
 
 const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S*$/;
 
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`);
+
 const KEY_RULES: Readonly<Record<string, KeyRule>> = {
-  ImportRoleArn: pattern(
-    new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`),
-    'an IAM role ARN',
-    'arn:aws:iam::123456789012:role/PersonalizeS3Import',
-  ),
+  ImportRoleArn: pattern(ROLE_ARN, 'an IAM role ARN', 'arn:aws:iam::123456789012:role/PersonalizeS3Import'),
   SolutionArn: pattern(
     personalizeArn('solution', NAME),
     'a Personalize solution ARN',
@@ -195,7 +208,36 @@ const KEY_RULES: Readonly<Record<string, KeyRule>> = {
     'arn:aws:sns:eu-west-1:123456789012:retraining',
   ),
   NotificationEmail: pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an email address', 'ml-team@example.com'),
+  BatchInferenceInputPath: pattern(
+    S3_PATH,
+    'an S3 path',
+    's3://my-bucket/batch/users.json (JSON lines; or a folder: s3://my-bucket/batch/input/)',
+  ),
+  BatchInferenceOutputPath: pattern(
+    // No quotes, braces or backslashes: the definition writes the prefix into a States.Format template.
+    /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([^\s'{}\\]*\/)?$/,
+    'an S3 prefix ending in /',
+    's3://my-bucket/batch/output/',
+  ),
+  BatchInferenceNumResults: numberIn(1, 500, true),
+  BatchInferenceFilterArn: pattern(
+    personalizeArn('filter', NAME),
+    'a Personalize filter ARN',
+    'arn:aws:personalize:eu-west-1:123456789012:filter/in-stock',
+  ),
+  BatchInferenceRoleArn: pattern(
+    ROLE_ARN,
+    'an IAM role ARN',
+    'arn:aws:iam::123456789012:role/PersonalizeBatch',
+  ),
 };
+
+/** The batch keys that mean nothing without an input and an output path. */
+const BATCH_SETTINGS = [
+  'BatchInferenceNumResults',
+  'BatchInferenceFilterArn',
+  'BatchInferenceRoleArn',
+] as const;
 
 export interface ParseOptions {
   /** The name the pipeline runs under (see `selectPipeline`). @default personalize-retraining */
@@ -278,6 +320,7 @@ export function parsePipelineConfig(
       fix: 'set at least one pair, e.g. UserInteractionDatasetArn and S3UserInteractionDatasourcePath.',
     });
   }
+  checkBatchKeys(values, invalid, file, issues);
   if (issues.length > 0) return { issues: issues.sort((a, b) => a.line - b.line) };
 
   const optional = <K extends string>(key: string, name: K) => {
@@ -305,8 +348,70 @@ export function parsePipelineConfig(
       ...optional('NotificationUrl', 'notificationUrl'),
       ...optional('NotificationTopicArn', 'notificationTopicArn'),
       ...optional('NotificationEmail', 'notificationEmail'),
+      ...batchInference(value),
     },
   };
+}
+
+function batchInference(value: (key: string) => string | undefined): { batchInference?: BatchInference } {
+  const inputPath = value('BatchInferenceInputPath');
+  const outputPath = value('BatchInferenceOutputPath');
+  if (inputPath === undefined || outputPath === undefined) return {};
+  const filterArn = value('BatchInferenceFilterArn');
+  return {
+    batchInference: {
+      inputPath,
+      outputPath,
+      numResults: Number(value('BatchInferenceNumResults') ?? DEFAULT_BATCH_RESULTS),
+      ...(filterArn === undefined ? {} : { filterArn }),
+      roleArn: value('BatchInferenceRoleArn') ?? value('ImportRoleArn') ?? '',
+    },
+  };
+}
+
+/** Input and output go together; the other batch keys need both. */
+function checkBatchKeys(
+  values: ReadonlyMap<string, ParameterLine>,
+  invalid: ReadonlySet<string>,
+  file: string,
+  issues: ConfigIssue[],
+): void {
+  const input = values.get('BatchInferenceInputPath');
+  const output = values.get('BatchInferenceOutputPath');
+  if (input && !output && !invalid.has('BatchInferenceOutputPath')) {
+    issues.push({
+      file,
+      line: input.line,
+      key: 'BatchInferenceInputPath',
+      message: 'is set but BatchInferenceOutputPath is not: batch inference needs both.',
+      fix: 'set BatchInferenceOutputPath=s3://<bucket>/<prefix>/, or leave BatchInferenceInputPath empty.',
+    });
+  } else if (output && !input && !invalid.has('BatchInferenceInputPath')) {
+    issues.push({
+      file,
+      line: output.line,
+      key: 'BatchInferenceOutputPath',
+      message: 'is set but BatchInferenceInputPath is not: batch inference needs both.',
+      fix: 'set BatchInferenceInputPath=s3://<bucket>/<users file>.json, or leave BatchInferenceOutputPath empty.',
+    });
+  } else if (
+    !input &&
+    !output &&
+    !invalid.has('BatchInferenceInputPath') &&
+    !invalid.has('BatchInferenceOutputPath')
+  ) {
+    for (const key of BATCH_SETTINGS) {
+      const entry = values.get(key);
+      if (!entry) continue;
+      issues.push({
+        file,
+        line: entry.line,
+        key,
+        message: 'is set but batch inference is not configured, so it would be ignored.',
+        fix: 'set BatchInferenceInputPath and BatchInferenceOutputPath, or leave this key empty.',
+      });
+    }
+  }
 }
 
 /** Reads and validates a parameters file; throws ConfigError with every issue, or a clear error if unreadable. */

@@ -1,6 +1,7 @@
 import {
   DescribeCampaignCommand,
   DescribeDatasetCommand,
+  DescribeFilterCommand,
   DescribeSolutionCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
@@ -40,7 +41,7 @@ class ServiceUnreachable extends Error {
 /**
  * Looks every configured resource up with the official Personalize client, as the pipeline will:
  * the solution, each dataset (and that it belongs to the solution's dataset group) and the
- * campaign. Also warns when the solution trains itself (`performAutoTraining`), since then the
+ * campaign, and the batch inference filter. Also warns when the solution trains itself (`performAutoTraining`), since then the
  * service and the pipeline would both train, and bill, every cycle.
  */
 export async function checkPipelineResources(
@@ -67,6 +68,14 @@ export async function checkPipelineResources(
       return await call();
     } catch (error) {
       if (!serviceAnswered(error)) throw new ServiceUnreachable(error);
+      if (error.name === 'UnknownOperationException') {
+        issue(
+          key,
+          `${arn} cannot be looked up: ${options.endpoint ?? 'the service'} does not implement it (${error.message}).`,
+          'leave the key empty to run against this endpoint, or validate against AWS with --region.',
+        );
+        return undefined;
+      }
       issue(
         key,
         error.name === 'ResourceNotFoundException'
@@ -117,6 +126,21 @@ export async function checkPipelineResources(
         warnings.push(
           `${campaignArn} serves ${served}, a version of another solution: the first run that passes the gate ` +
             `switches it to a version of ${config.solutionArn}.`,
+        );
+      }
+    }
+    const filterArn = config.batchInference?.filterArn;
+    if (filterArn) {
+      const filter = (
+        await describe('BatchInferenceFilterArn', filterArn, () =>
+          client.send(new DescribeFilterCommand({ filterArn })),
+        )
+      )?.filter;
+      if (filter && solution && filter.datasetGroupArn !== solution.datasetGroupArn) {
+        issue(
+          'BatchInferenceFilterArn',
+          `${filterArn} filters dataset group ${filter.datasetGroupArn}, but the solution trains on ${solution.datasetGroupArn}.`,
+          "use a filter of the solution's dataset group.",
         );
       }
     }

@@ -10,7 +10,15 @@ const SNS_PUBLISH_RESOURCES = new Set([
 ]);
 
 /** The kinds of Personalize resource an IAM statement can name for this pipeline. */
-type ResourceKind = 'datasetImportJobs' | 'datasets' | 'solution' | 'solutionVersions' | 'campaign' | 'any';
+type ResourceKind =
+  | 'datasetImportJobs'
+  | 'datasets'
+  | 'solution'
+  | 'solutionVersions'
+  | 'campaign'
+  | 'batchInferenceJobs'
+  | 'batchFilter'
+  | 'any';
 
 /**
  * Which resources each Personalize action is authorized against, after the service authorization
@@ -27,13 +35,18 @@ const ACTION_RESOURCES: Readonly<Record<string, readonly ResourceKind[]>> = {
   StopSolutionVersionCreation: ['solutionVersions'],
   DescribeCampaign: ['campaign'],
   UpdateCampaign: ['campaign'],
+  CreateBatchInferenceJob: ['batchInferenceJobs', 'solutionVersions', 'batchFilter'],
+  DescribeBatchInferenceJob: ['batchInferenceJobs'],
   ListDatasetImportJobs: ['any'],
   ListSolutionVersions: ['any'],
   ListCampaigns: ['any'],
 };
 
-/** Actions whose request hands `ImportRoleArn` to Personalize, which needs iam:PassRole on it. */
-const PASSES_IMPORT_ROLE = new Set(['CreateDatasetImportJob']);
+/** Actions whose request hands a role to Personalize, which needs iam:PassRole on it: which role. */
+const PASSED_ROLES: Readonly<Record<string, (config: PipelineConfig) => string | undefined>> = {
+  CreateDatasetImportJob: (config) => config.importRoleArn,
+  CreateBatchInferenceJob: (config) => config.batchInference?.roleArn,
+};
 
 /** What the definition's Task states call, in IAM terms. */
 export interface DefinitionAccess {
@@ -98,6 +111,12 @@ export function importJobPatterns(config: PipelineConfig): string[] {
   return [...new Set(patterns)];
 }
 
+/** The batch inference job ARNs the pipeline may create: named after the run, in the solution's region and account. */
+export function batchJobPattern(config: PipelineConfig): string {
+  const [arn, partition, service, region, account] = config.solutionArn.split(':');
+  return `${arn}:${partition}:${service}:${region}:${account}:batch-inference-job/*`;
+}
+
 function resourcesOf(kind: ResourceKind, config: PipelineConfig, action: string): string[] {
   switch (kind) {
     case 'datasetImportJobs':
@@ -114,6 +133,10 @@ function resourcesOf(kind: ResourceKind, config: PipelineConfig, action: string)
           `The definition calls personalize:${action} but ${config.sourceFile} sets no CampaignArn: rebuild the definition from the same config.`,
         );
       return [config.campaignArn];
+    case 'batchInferenceJobs':
+      return [batchJobPattern(config)];
+    case 'batchFilter':
+      return config.batchInference?.filterArn ? [config.batchInference.filterArn] : [];
     case 'any':
       return ['*'];
   }
@@ -125,6 +148,8 @@ const SID_WORDS: Readonly<Record<ResourceKind, string>> = {
   solution: 'Solution',
   solutionVersions: 'SolutionVersions',
   campaign: 'Campaign',
+  batchInferenceJobs: 'BatchInferenceJobs',
+  batchFilter: 'Filter',
   any: 'AnyResource',
 };
 
@@ -150,14 +175,17 @@ export function personalizeStatements(config: PipelineConfig, access: Definition
       resources: kinds.flatMap((kind) => resourcesOf(kind, config, actions[0] ?? '')),
     }))
     .sort((a, b) => a.sid.localeCompare(b.sid));
-  const passesRole = access.personalizeActions.some((qualified) =>
-    PASSES_IMPORT_ROLE.has(qualified.slice('personalize:'.length)),
+  const passedRoles = new Set(
+    access.personalizeActions.flatMap((qualified) => {
+      const role = PASSED_ROLES[qualified.slice('personalize:'.length)]?.(config);
+      return role ? [role] : [];
+    }),
   );
-  if (passesRole)
+  if (passedRoles.size > 0)
     statements.push({
-      sid: 'PassImportRoleToPersonalize',
+      sid: 'PassRolesToPersonalize',
       actions: ['iam:PassRole'],
-      resources: [config.importRoleArn],
+      resources: [...passedRoles].sort(),
       conditions: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
     });
   return statements;

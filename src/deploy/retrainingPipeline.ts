@@ -13,7 +13,9 @@ import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DEFAULT_STACK_NAME } from '../config/pipelineSelection.js';
 import { buildDefinition, type StateMachineDefinition } from '../pipeline/definition/index.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
+import { stalenessWindow } from './stalenessWindow.js';
 import {
+  batchJobPattern,
   definitionAccess,
   importJobPatterns,
   personalizeStatements,
@@ -51,6 +53,8 @@ export class RetrainingPipeline extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly failedAlarm: cloudwatch.Alarm;
   readonly timedOutAlarm: cloudwatch.Alarm;
+  /** In alarm when no execution succeeded within twice the schedule's interval: the pipeline stopped. */
+  readonly staleAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RetrainingPipelineProps) {
     super(scope, id);
@@ -110,7 +114,29 @@ export class RetrainingPipeline extends Construct {
       this.stateMachine.metricTimedOut(),
       'timed out',
     );
+    this.staleAlarm = this.stalenessAlarm(config);
     this.acknowledgeRequiredWildcards(role, config, access);
+  }
+
+  private stalenessAlarm(config: PipelineConfig): cloudwatch.Alarm {
+    const window = stalenessWindow(config.retrainingRate);
+    const hours = (window.periodSeconds * window.evaluationPeriods) / 3600;
+    const alarm = new cloudwatch.Alarm(this, 'NoRecentSuccess', {
+      alarmDescription:
+        `No retraining run succeeded in the last ${hours} h (twice the longest gap of ${config.retrainingRate.expression}` +
+        `${window.capped ? ', cut to the 7 days CloudWatch can look back' : ''}): the pipeline has stopped; check the schedule and the last executions.`,
+      metric: this.stateMachine.metricSucceeded({
+        period: Duration.seconds(window.periodSeconds),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: window.evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // No data is what a stopped pipeline looks like.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    return alarm;
   }
 
   private notificationTopic(config: PipelineConfig): sns.ITopic {
@@ -168,6 +194,11 @@ export class RetrainingPipeline extends Construct {
       acknowledge(
         `${config.solutionArn}/*`,
         'Each run creates a solution version; its ARN is the configured solution ARN plus an id the service generates.',
+      );
+    if (access.personalizeActions.some((action) => action.endsWith('BatchInferenceJob')))
+      acknowledge(
+        batchJobPattern(config),
+        "Batch inference job names derive from the execution name, known only at run time; the pattern is limited to the solution's region and account.",
       );
   }
 }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
@@ -12,6 +12,14 @@ export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackNam
   readonly stackName: string;
   readonly pipeline?: Omit<RetrainingPipelineProps, 'config' | 'pipelineName'>;
 }
+
+/** The stack's outputs, by name: what `run --target aws --stack-name` and operators look up. */
+export const STACK_OUTPUTS = {
+  stateMachineArn: 'StateMachineArn',
+  notificationTopicArn: 'NotificationTopicArn',
+  scheduleName: 'ScheduleName',
+  logGroupName: 'LogGroupName',
+} as const;
 
 /** One pipeline per stack, in the account and region of its solution. */
 export class RetrainingStack extends Stack {
@@ -31,6 +39,22 @@ export class RetrainingStack extends Stack {
       config,
       pipelineName: stackName,
     });
+    const outputs: Record<keyof typeof STACK_OUTPUTS, [string, string]> = {
+      stateMachineArn: [
+        this.pipeline.stateMachine.stateMachineArn,
+        'The state machine that runs the pipeline.',
+      ],
+      notificationTopicArn: [this.pipeline.topic.topicArn, 'The topic every run and alarm notifies.'],
+      scheduleName: [
+        this.pipeline.schedule.scheduleName,
+        'The EventBridge Scheduler schedule that starts runs.',
+      ],
+      logGroupName: [this.pipeline.logGroup.logGroupName, 'The execution logs.'],
+    };
+    for (const [key, [value, description]] of Object.entries(outputs)) {
+      const name = STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS];
+      new CfnOutput(this, name, { value, description });
+    }
   }
 }
 

@@ -40,7 +40,7 @@ test('a valid file exits 0 and says what the pipeline will do', async (t) => {
   );
   assert.match(
     result.out,
-    /check progress every 30 s, giving up after 2\.1 h on an import, 8\.3 h on training and 1\.3 h on the campaign update\n {2}run on rate\(7 days\), counted from when serve starts\n/,
+    /check progress every 30 s, giving up after 2\.1 h on an import, 8\.3 h on training, 1\.3 h on the campaign update and 1\.7 h on batch inference\n {2}run on rate\(7 days\), counted from when serve starts\n/,
   );
 });
 

@@ -103,6 +103,53 @@ test('every key set to a non-default value is read as written', () => {
   assert.equal(config.notificationTopicArn, 'arn:aws:sns:us-west-2:210987654321:outdoor-gear-retraining');
   assert.equal(config.notificationEmail, 'ml-team@example.com');
   assert.equal(config.imports.length, 3);
+  assert.deepEqual(config.batchInference, {
+    inputPath: 's3://outdoor-gear-exports/batch/members.json',
+    outputPath: 's3://outdoor-gear-exports/batch/recommendations/',
+    numResults: 50,
+    filterArn: 'arn:aws:personalize:us-west-2:210987654321:filter/in-stock',
+    roleArn: 'arn:aws:iam::210987654321:role/PersonalizeBatch',
+  });
+});
+
+test('batch inference: input and output go together, the role defaults to ImportRoleArn, lone settings are refused', () => {
+  const input = 's3://shop-exports/batch/users.json';
+  const both = parsePipelineConfig(
+    parametersText({
+      ...FULL_PARAMETERS,
+      BatchInferenceInputPath: input,
+      BatchInferenceOutputPath: 's3://shop-exports/recs/',
+    }),
+    'parameters.cfg',
+  );
+  assert.deepEqual(both.config?.batchInference, {
+    inputPath: input,
+    outputPath: 's3://shop-exports/recs/',
+    numResults: 25,
+    roleArn: FULL_PARAMETERS['ImportRoleArn'],
+  });
+  const issues = (values: Record<string, string>) =>
+    (
+      parsePipelineConfig(parametersText({ ...FULL_PARAMETERS, ...values }), 'parameters.cfg').issues ?? []
+    ).map((issue) => `${issue.key}: ${issue.message}`);
+  assert.deepEqual(issues({ BatchInferenceInputPath: input }), [
+    'BatchInferenceInputPath: is set but BatchInferenceOutputPath is not: batch inference needs both.',
+  ]);
+  assert.deepEqual(issues({ BatchInferenceNumResults: '10' }), [
+    'BatchInferenceNumResults: is set but batch inference is not configured, so it would be ignored.',
+  ]);
+  assert.deepEqual(
+    issues({ BatchInferenceInputPath: input, BatchInferenceOutputPath: 's3://shop-exports/recs' }),
+    ["BatchInferenceOutputPath: 's3://shop-exports/recs' is not an S3 prefix ending in /."],
+  );
+  assert.deepEqual(
+    issues({
+      BatchInferenceInputPath: input,
+      BatchInferenceOutputPath: 's3://b-b/x/',
+      BatchInferenceNumResults: '501',
+    }),
+    ["BatchInferenceNumResults: '501' is not a whole number from 1 to 500."],
+  );
 });
 
 test('the every-key fixture sets every known key, so a new key cannot go untested', () => {

@@ -1,6 +1,7 @@
 import {
   DescribeCampaignCommand,
   DescribeDatasetCommand,
+  DescribeFilterCommand,
   DescribeSolutionCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
@@ -82,4 +83,37 @@ test('without credentials or network nothing is checked, and that is said once',
     /could not ask AWS in eu-west-1 .*Could not load credentials/,
   );
   assert.equal(personalize.commandCalls(DescribeDatasetCommand).length, 0);
+});
+
+test("the batch inference filter must exist in the solution's dataset group; an endpoint without filters says so", async (t) => {
+  const filterArn = 'arn:aws:personalize:eu-west-1:123456789012:filter/in-stock';
+  const withFilter = configWith({
+    UserDatasetArn: undefined,
+    S3UserDatasourcePath: undefined,
+    BatchInferenceInputPath: 's3://shop-exports/batch/users.json',
+    BatchInferenceOutputPath: 's3://shop-exports/recs/',
+    BatchInferenceFilterArn: filterArn,
+  });
+  const personalize = mockPersonalize(t);
+  personalize
+    .on(DescribeFilterCommand)
+    .resolves({ filter: { filterArn, datasetGroupArn: `${GROUP}-other` } });
+  const check = await checkPipelineResources(withFilter, { region: 'eu-west-1' });
+  assert.deepEqual(
+    check.issues.map((issue) => issue.key),
+    ['BatchInferenceFilterArn'],
+  );
+  assert.match(
+    check.issues[0]?.message ?? '',
+    /filters dataset group .*shop-other, but the solution trains on/,
+  );
+
+  personalize
+    .on(DescribeFilterCommand)
+    .rejects(serviceError('UnknownOperationException', 400, 'DescribeFilter is not implemented'));
+  const local = await checkPipelineResources(withFilter, { endpoint: 'http://127.0.0.1:8317' });
+  assert.match(
+    local.issues[0]?.message ?? '',
+    /cannot be looked up: http:\/\/127\.0\.0\.1:8317 does not implement it/,
+  );
 });

@@ -10,7 +10,15 @@ import { makeTempDir } from '../support/engine.js';
 import { config, synthesize } from './support.js';
 
 test('the pipeline stack passes the AWS Solutions rules: no unacknowledged error or warning', () => {
-  for (const overrides of [{ NotificationEmail: 'ml-team@example.com' }, { CampaignArn: '' }]) {
+  const batch = {
+    BatchInferenceInputPath: 's3://shop-exports/batch/users.json',
+    BatchInferenceOutputPath: 's3://shop-exports/recs/',
+  };
+  for (const overrides of [
+    { NotificationEmail: 'ml-team@example.com' },
+    { CampaignArn: '' },
+    { CampaignArn: '', ...batch },
+  ]) {
     const { app } = synthesize(config(overrides));
     assert.deepEqual(nagFindings(app), []);
   }

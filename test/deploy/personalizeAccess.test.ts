@@ -79,7 +79,7 @@ test('datasets of two accounts get one import job pattern each; PassRole follows
     base.imports[0]!.datasetArn,
     other,
   ]);
-  assert.equal(statements[1]?.sid, 'PassImportRoleToPersonalize');
+  assert.equal(statements[1]?.sid, 'PassRolesToPersonalize');
   assert.deepEqual(statements[1]?.resources, [ARN.importRole]);
 
   const withoutImports = personalizeStatements(base, {
@@ -90,4 +90,33 @@ test('datasets of two accounts get one import job pattern each; PassRole follows
     withoutImports.map((statement) => statement.actions),
     [['personalize:DescribeSolutionVersion']],
   );
+});
+
+test('batch inference: the job actions on batch-inference-job/*, the new versions and the filter; PassRole on the batch role too', () => {
+  const batchRole = 'arn:aws:iam::123456789012:role/PersonalizeBatch';
+  const filter = 'arn:aws:personalize:eu-west-1:123456789012:filter/in-stock';
+  const withBatch = config({
+    BatchInferenceInputPath: 's3://shop-exports/batch/users.json',
+    BatchInferenceOutputPath: 's3://shop-exports/recs/',
+    BatchInferenceRoleArn: batchRole,
+    BatchInferenceFilterArn: filter,
+  });
+  const statements = personalizeStatements(withBatch, definitionAccess(buildDefinition(withBatch)));
+  const batch = statements.find((statement) =>
+    statement.actions.includes('personalize:CreateBatchInferenceJob'),
+  );
+  assert.deepEqual(batch?.resources, [
+    'arn:aws:personalize:eu-west-1:123456789012:batch-inference-job/*',
+    `${ARN.solution}/*`,
+    filter,
+  ]);
+  const describe = statements.find((statement) =>
+    statement.actions.includes('personalize:DescribeBatchInferenceJob'),
+  );
+  assert.deepEqual(describe?.resources, ['arn:aws:personalize:eu-west-1:123456789012:batch-inference-job/*']);
+  const passRole = statements.find((statement) => statement.sid === 'PassRolesToPersonalize');
+  assert.deepEqual(passRole?.resources, [batchRole, ARN.importRole]);
+  assert.deepEqual(passRole?.conditions, {
+    StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' },
+  });
 });

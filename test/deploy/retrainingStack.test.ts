@@ -18,13 +18,13 @@ function logicalId(template: typeof full.template, type: string): string {
   return ids[0] ?? '';
 }
 
-test('the stack holds one state machine, schedule, topic, log group and two alarms, in the solution’s account and region', () => {
+test('the stack holds one state machine, schedule, topic, log group and three alarms, in the solution’s account and region', () => {
   const { template, stack } = full;
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::Scheduler::Schedule', 1);
   template.resourceCountIs('AWS::SNS::Topic', 1);
   template.resourceCountIs('AWS::Logs::LogGroup', 1);
-  template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   template.resourceCountIs('AWS::Lambda::Function', 0);
   assert.equal(stack.account, ACCOUNT);
   assert.equal(stack.region, REGION);
@@ -100,7 +100,7 @@ test('iam:PassRole is allowed on ImportRoleArn only, and only towards Personaliz
   );
   assert.deepEqual(passRole, [
     {
-      Sid: 'PassImportRoleToPersonalize',
+      Sid: 'PassRolesToPersonalize',
       Action: 'iam:PassRole',
       Effect: 'Allow',
       Resource: ARN.importRole,
@@ -169,6 +169,52 @@ test('the failed-executions and timed-out alarms notify the topic', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: topic }],
     });
+});
+
+test('the outputs name the state machine, the topic, the schedule and the log group', () => {
+  const { template } = full;
+  const outputs = template.findOutputs('*');
+  assert.deepEqual(Object.keys(outputs).sort(), [
+    'LogGroupName',
+    'NotificationTopicArn',
+    'ScheduleName',
+    'StateMachineArn',
+  ]);
+  assert.deepEqual(outputs['StateMachineArn']?.['Value'], {
+    Ref: logicalId(template, 'AWS::StepFunctions::StateMachine'),
+  });
+  assert.deepEqual(outputs['NotificationTopicArn']?.['Value'], {
+    Ref: logicalId(template, 'AWS::SNS::Topic'),
+  });
+  assert.deepEqual(outputs['ScheduleName']?.['Value'], {
+    Ref: logicalId(template, 'AWS::Scheduler::Schedule'),
+  });
+  assert.deepEqual(outputs['LogGroupName']?.['Value'], { Ref: logicalId(template, 'AWS::Logs::LogGroup') });
+  assert.deepEqual(
+    existingTopic.template.findOutputs('NotificationTopicArn')['NotificationTopicArn']?.['Value'],
+    ARN.topic,
+  );
+});
+
+test('the staleness alarm notifies when no run succeeded within twice the schedule, missing data counting as none', () => {
+  const stale = (rate: string) => {
+    const { template } = synthesize(config({ RetrainingRate: rate }));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => (alarm['Properties'] as { MetricName?: string }).MetricName === 'ExecutionsSucceeded',
+    );
+    assert.equal(alarms.length, 1);
+    const p = alarms[0]?.['Properties'] as Record<string, unknown>;
+    assert.equal(p['ComparisonOperator'], 'LessThanThreshold');
+    assert.equal(p['Threshold'], 1);
+    assert.equal(p['TreatMissingData'], 'breaching');
+    assert.equal(p['Statistic'], 'Sum');
+    assert.deepEqual(p['AlarmActions'], [{ Ref: logicalId(template, 'AWS::SNS::Topic') }]);
+    return [p['Period'], p['EvaluationPeriods']];
+  };
+  assert.deepEqual(stale('rate(1 day)'), [3600, 48]);
+  assert.deepEqual(stale('rate(30 minutes)'), [300, 12]);
+  assert.deepEqual(stale('cron(0 3 ? * MON-FRI *)'), [3600, 144], 'the weekend is the longest gap: 3 days');
+  assert.deepEqual(stale('rate(7 days)'), [3600, 168], 'cut to the 7 days CloudWatch looks back');
 });
 
 test('the topic refuses publishers without TLS', () => {

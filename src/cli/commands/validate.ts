@@ -137,6 +137,12 @@ function plan(config: PipelineConfig): string[] {
     config.campaignArn
       ? `deploy it to ${config.campaignArn} unless ${drop}${floor}`
       : `not deploy it: no CampaignArn${gate.minimum === undefined ? '' : ` (it fails the gate below ${gate.minimum})`}`,
+    ...(config.batchInference
+      ? [
+          `then score ${config.batchInference.inputPath} with it (${config.batchInference.numResults} results a line) ` +
+            `into ${config.batchInference.outputPath}<execution name>/`,
+        ]
+      : []),
     `notify every outcome${notificationTargets(config)}`,
     `check progress every ${config.pollIntervalSeconds} s, ${giveUp(config.pollIntervalSeconds)}`,
     when(config),
@@ -148,7 +154,8 @@ function giveUp(pollIntervalSeconds: number): string {
   const hours = (polls: number) => `${((polls * pollIntervalSeconds) / 3600).toFixed(1)} h`;
   return (
     `giving up after ${hours(POLL_LIMITS.importJob)} on an import, ${hours(POLL_LIMITS.solutionVersion)} ` +
-    `on training and ${hours(POLL_LIMITS.campaignUpdate)} on the campaign update`
+    `on training, ${hours(POLL_LIMITS.campaignUpdate)} on the campaign update and ` +
+    `${hours(POLL_LIMITS.batchInferenceJob)} on batch inference`
   );
 }
 

@@ -11,7 +11,14 @@ export const DEFAULT_SCOPE: ArnScope = { region: 'us-east-1', account: '00000000
 
 /** Resource kinds as they appear in Personalize ARNs (`arn:aws:personalize:r:a:<kind>/<path>`). */
 export type ResourceKind =
-  'dataset-group' | 'schema' | 'dataset' | 'dataset-import-job' | 'solution' | 'campaign' | 'recipe';
+  | 'dataset-group'
+  | 'schema'
+  | 'dataset'
+  | 'dataset-import-job'
+  | 'solution'
+  | 'campaign'
+  | 'recipe'
+  | 'batch-inference-job';
 
 export function buildArn(scope: ArnScope, kind: ResourceKind, path: string): string {
   return `arn:aws:personalize:${scope.region}:${scope.account}:${kind}/${path}`;

@@ -27,6 +27,27 @@ export interface DataObjects {
   close(): void;
 }
 
+/** Which objects under a prefix belong to a job: CSV files for imports, JSON lines for batch inference. */
+export interface ObjectKind {
+  /** Lower-case key endings the job reads. */
+  readonly suffixes: readonly string[];
+  /** How the objects are called in messages ("CSV", "JSON"). */
+  readonly noun: string;
+}
+
+export const CSV_OBJECTS: ObjectKind = { suffixes: ['.csv'], noun: 'CSV' };
+
+export function isObjectOfKind(key: string, kind: ObjectKind): boolean {
+  const lower = key.toLowerCase();
+  return kind.suffixes.some((suffix) => lower.endsWith(suffix));
+}
+
+export function noObjectsError(uri: string, kind: ObjectKind): ImportError {
+  return new ImportError(
+    `No ${kind.suffixes.join(' or ')} objects under ${uri}; put the ${kind.noun} files there or name one object.`,
+  );
+}
+
 /** Large reads keep per-chunk overhead small; the parser only ever holds the unfinished last line. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -39,6 +60,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 export async function resolveDataLocation(
   dataLocation: string,
   datasources: DatasourceResolver,
+  kind: ObjectKind = CSV_OBJECTS,
 ): Promise<DataObjects> {
   const location = parseS3Location(dataLocation);
   if (!location) {
@@ -48,12 +70,16 @@ export async function resolveDataLocation(
   }
   if (datasources.kind === 's3') {
     const { resolveS3Objects } = await import('./s3Objects.js');
-    return resolveS3Objects(location, datasources.endpoint);
+    return resolveS3Objects(location, datasources.endpoint, kind);
   }
-  return { objects: resolveFolderObjects(location, datasources.dataRoot), close: () => undefined };
+  return { objects: resolveFolderObjects(location, datasources.dataRoot, kind), close: () => undefined };
 }
 
-export function resolveFolderObjects(location: S3Location, dataRoot: string): DataObject[] {
+export function resolveFolderObjects(
+  location: S3Location,
+  dataRoot: string,
+  kind: ObjectKind = CSV_OBJECTS,
+): DataObject[] {
   const uri = s3Uri(location.bucket, location.key);
   if (location.key.includes('\u0000'))
     throw new ImportError(`${echo(uri)} contains a NUL character; remove it from the key.`);
@@ -61,10 +87,8 @@ export function resolveFolderObjects(location: S3Location, dataRoot: string): Da
   const target = resolve(bucketDir, location.key.replace(/^\/+/, ''));
   if (!isInside(bucketDir, target) && target !== bucketDir) throw outsideBucket(uri);
   if (location.isPrefix) {
-    const files = listCsvFiles(target, uri);
-    if (files.length === 0) {
-      throw new ImportError(`No .csv objects under ${uri}; put the CSV files there or name one object.`);
-    }
+    const files = listFiles(target, uri, kind);
+    if (files.length === 0) throw noObjectsError(uri, kind);
     return files.map((file) =>
       folderObject(s3Uri(location.bucket, relative(bucketDir, file).split(sep).join('/')), file, bucketDir),
     );
@@ -159,7 +183,7 @@ function pathError(error: unknown, uri: string): Error {
   }
 }
 
-function listCsvFiles(dir: string, uri: string): string[] {
+function listFiles(dir: string, uri: string, kind: ObjectKind): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -173,8 +197,8 @@ function listCsvFiles(dir: string, uri: string): string[] {
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listCsvFiles(path, uri));
-    else if (entry.name.toLowerCase().endsWith('.csv')) files.push(path);
+    if (entry.isDirectory()) files.push(...listFiles(path, uri, kind));
+    else if (isObjectOfKind(entry.name, kind)) files.push(path);
   }
   // S3 lists keys in UTF-8 binary order; plain string order matches it for the keys people use.
   return files.sort();

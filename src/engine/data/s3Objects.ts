@@ -1,6 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import type { DataObject, DataObjects } from './datasources.js';
+import {
+  isObjectOfKind,
+  noObjectsError,
+  type DataObject,
+  type DataObjects,
+  type ObjectKind,
+} from './datasources.js';
 import { ImportError } from './importErrors.js';
 import { s3Uri, type S3Location } from './s3Location.js';
 
@@ -9,8 +15,8 @@ import { s3Uri, type S3Location } from './s3Location.js';
  * S3 servers expect). Credentials come from the usual environment variables when set; local servers
  * accept any.
  */
-export async function resolveS3Objects(location: S3Location, endpoint: string): Promise<DataObjects> {
-  const client = new S3Client({
+export function s3Client(endpoint: string): S3Client {
+  return new S3Client({
     endpoint,
     forcePathStyle: true,
     region: process.env['AWS_REGION'] ?? 'us-east-1',
@@ -20,13 +26,17 @@ export async function resolveS3Objects(location: S3Location, endpoint: string): 
     },
     maxAttempts: 2,
   });
+}
+
+export async function resolveS3Objects(
+  location: S3Location,
+  endpoint: string,
+  kind: ObjectKind,
+): Promise<DataObjects> {
+  const client = s3Client(endpoint);
   try {
-    const keys = location.isPrefix ? await listCsvKeys(client, location) : [location.key];
-    if (keys.length === 0) {
-      throw new ImportError(
-        `No .csv objects under ${s3Uri(location.bucket, location.key)}; put the CSV files there or name one object.`,
-      );
-    }
+    const keys = location.isPrefix ? await listKeys(client, location, kind) : [location.key];
+    if (keys.length === 0) throw noObjectsError(s3Uri(location.bucket, location.key), kind);
     return {
       objects: keys.map((key) => s3Object(client, location.bucket, key)),
       close: () => client.destroy(),
@@ -37,7 +47,7 @@ export async function resolveS3Objects(location: S3Location, endpoint: string): 
   }
 }
 
-async function listCsvKeys(client: S3Client, location: S3Location): Promise<string[]> {
+async function listKeys(client: S3Client, location: S3Location, kind: ObjectKind): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -53,7 +63,7 @@ async function listCsvKeys(client: S3Client, location: S3Location): Promise<stri
       s3Uri(location.bucket, location.key),
     );
     for (const object of page.Contents ?? []) {
-      if (object.Key?.toLowerCase().endsWith('.csv')) keys.push(object.Key);
+      if (object.Key !== undefined && isObjectOfKind(object.Key, kind)) keys.push(object.Key);
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -140,4 +140,28 @@ export const ENGINE_MIGRATIONS: readonly Migration[] = [
     description: 'tables of release 0.1.0',
     up: (db) => RELEASE_0_1_0.forEach((statement) => db.exec(statement)),
   },
+  {
+    version: 2,
+    description: 'batch inference jobs',
+    up: (db) => {
+      db.exec(`CREATE TABLE batch_inference_jobs (
+        arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        solution_version_arn TEXT NOT NULL,
+        filter_arn TEXT,
+        num_results INTEGER NOT NULL,
+        input_path TEXT NOT NULL,
+        output_path TEXT NOT NULL,
+        role_arn TEXT NOT NULL,
+        config_json TEXT,
+        status TEXT NOT NULL,
+        failure_reason TEXT,
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+      )`);
+      db.exec(
+        'CREATE INDEX batch_inference_jobs_by_version ON batch_inference_jobs(solution_version_arn, created)',
+      );
+    },
+  },
 ];

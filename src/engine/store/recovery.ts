@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { dropUncommittedVersions } from '../data/datasetStorage.js';
+import { failInterruptedBatchInferenceJobs } from './batchInferenceJobRecords.js';
 
 /** The failureReason of work cut short by a shutdown or crash rather than by its own fault. */
 export const INTERRUPTED = 'interrupted';
@@ -46,6 +47,7 @@ export function recoverInterruptedWork(ctx: EngineContext): void {
          WHERE update_status IN ('CREATE PENDING', 'CREATE IN_PROGRESS')`,
         )
         .run(now);
+      failInterruptedBatchInferenceJobs(ctx.db, now);
     })
     .immediate();
 }

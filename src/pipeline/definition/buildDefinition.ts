@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from './asl.js';
+import { BATCH_INFERENCE_START, batchInferenceStates } from './batchInferenceStates.js';
 import { campaignStates } from './campaignStates.js';
 import { gateStates } from './gateStates.js';
 import { importDatasetsState, importList } from './importStates.js';
@@ -44,7 +45,9 @@ export function buildDefinition(
   const topicArn = options.notificationTopicArn ?? config.notificationTopicArn ?? localTopicArn(config);
   const pipelineName = options.pipelineName ?? config.pipelineName;
   const canReject = Boolean(config.campaignArn) || config.gate.minimum !== undefined;
-  const afterGate = config.campaignArn ? 'UpdateCampaign' : SUCCESS_PATH;
+  const batch = config.batchInference;
+  const afterDeploy = batch ? BATCH_INFERENCE_START : SUCCESS_PATH;
+  const afterGate = config.campaignArn ? 'UpdateCampaign' : afterDeploy;
   const states: Record<string, State> = {
     Prepare: {
       Type: 'Pass',
@@ -61,18 +64,20 @@ export function buildDefinition(
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),
-    ...(config.campaignArn ? campaignStates(config, config.campaignArn, SUCCESS_PATH) : {}),
+    ...(config.campaignArn ? campaignStates(config, config.campaignArn, afterDeploy) : {}),
+    ...(batch ? batchInferenceStates(config, batch, SUCCESS_PATH) : {}),
     ...notificationStates(topicArn, pipelineName, config.gate.metric, {
       rejection: canReject,
       skip: true,
       campaign: Boolean(config.campaignArn),
+      batchInference: Boolean(batch),
     }),
   };
   return {
     Comment: `Retrain ${config.solutionArn}${config.campaignArn ? ` and roll it out to ${config.campaignArn}` : ''}.`,
     StartAt: 'Prepare',
     // A backstop only: every wait loop gives up (notified) before this.
-    TimeoutSeconds: runTimeoutSeconds(config.pollIntervalSeconds, MAX_ATTEMPTS),
+    TimeoutSeconds: runTimeoutSeconds(config.pollIntervalSeconds, MAX_ATTEMPTS, Boolean(batch)),
     States: states,
   };
 }

@@ -42,7 +42,13 @@ export function notificationStates(
   topicArn: string,
   pipelineName: string,
   metric: string,
-  paths: { readonly rejection: boolean; readonly skip: boolean; readonly campaign: boolean },
+  paths: {
+    readonly rejection: boolean;
+    readonly skip: boolean;
+    readonly campaign: boolean;
+    /** The success summary says where this run's batch recommendations are. */
+    readonly batchInference?: boolean;
+  },
 ): Record<string, State> {
   const subject = (what: string) => `${pipelineName}: retraining ${what}`.slice(0, 100);
   const version = { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' };
@@ -75,7 +81,14 @@ export function notificationStates(
     RetrainingSkipped: { Type: 'Succeed' },
   };
   return {
-    [SUCCESS_PATH]: summary('SUCCEEDED', pipelineName, version, 'NotifySuccess'),
+    [SUCCESS_PATH]: summary(
+      'SUCCEEDED',
+      pipelineName,
+      paths.batchInference
+        ? { ...version, 'BatchInferenceOutput.$': '$.BatchInference.OutputPath' }
+        : version,
+      'NotifySuccess',
+    ),
     NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
     RetrainingSucceeded: { Type: 'Succeed' },
     ...(paths.rejection ? rejection : {}),

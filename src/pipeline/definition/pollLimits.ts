@@ -12,6 +12,7 @@ export const POLL_LIMITS = {
   importJob: 250,
   solutionVersion: 1000,
   campaignUpdate: 150,
+  batchInferenceJob: 200,
 } as const;
 
 /** The error a run fails with when a loop runs out of checks. */
@@ -61,8 +62,18 @@ export function pollLimitFailure(
   };
 }
 
-/** The longest a run can take: every loop at its limit (each create step up to `attempts` times), plus slack for retries. */
-export function runTimeoutSeconds(pollIntervalSeconds: number, attempts: number): number {
-  const polls = (POLL_LIMITS.importJob + POLL_LIMITS.solutionVersion) * attempts + POLL_LIMITS.campaignUpdate;
+/**
+ * The longest a run can take: every loop at its limit (each create step up to `attempts` times), plus
+ * slack for retries. The batch inference loop counts only where the definition has one.
+ */
+export function runTimeoutSeconds(
+  pollIntervalSeconds: number,
+  attempts: number,
+  batchInference = false,
+): number {
+  const polls =
+    (POLL_LIMITS.importJob + POLL_LIMITS.solutionVersion) * attempts +
+    POLL_LIMITS.campaignUpdate +
+    (batchInference ? POLL_LIMITS.batchInferenceJob : 0);
   return polls * pollIntervalSeconds + 6 * 3600;
 }

@@ -5,7 +5,7 @@ import {
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parsePipelineConfig } from '../../../src/config/pipelineConfig.js';
@@ -28,12 +28,14 @@ import { silentNotifier, startWebhook, tempStore } from '../runner/support.js';
  */
 let engine: EngineFixture;
 let demo: DemoResources;
+let userIds: string[];
 const cleanups: (() => unknown)[] = [];
 const suite = { after: (fn: () => unknown) => cleanups.push(fn) };
 
 before(async () => {
   engine = await startTestEngine(suite, { timings: { campaignDeployMs: 20 } });
   const shop = generateShop({ users: 120, items: 200, weeks: 4, seed: 5 });
+  userIds = shop.users.map((user) => user.id);
   const paths = writeShopExport(engine.dataRoot, shop, Number.POSITIVE_INFINITY);
   demo = await ensureDemoResources(engine.personalize, paths);
 });
@@ -187,4 +189,59 @@ test('running a finished execution again under its name reuses its import jobs a
     adopted.length === 4 && adopted.every((error) => error === 'Personalize.ResourceAlreadyExistsException'),
   );
   assert.equal(await servedVersion(engine.personalize), first.execution.solutionVersionArn);
+});
+
+test('a train-only run with batch inference writes recommendations for every input user under its own prefix, and says where', async (t) => {
+  const webhook = await startWebhook(t);
+  mkdirSync(join(engine.dataRoot, 'batch-jobs', 'input'), { recursive: true });
+  writeFileSync(
+    join(engine.dataRoot, 'batch-jobs', 'input', 'users.json'),
+    userIds.map((userId) => JSON.stringify({ userId })).join('\n'),
+  );
+  const servedBefore = await servedVersion(engine.personalize);
+
+  const { execution } = await run(t, {
+    CampaignArn: '',
+    BatchInferenceInputPath: 's3://batch-jobs/input/users.json',
+    BatchInferenceOutputPath: 's3://batch-jobs/output/',
+    BatchInferenceNumResults: '10',
+    NotificationUrl: webhook.url,
+  });
+
+  assert.equal(execution.status, 'SUCCEEDED', execution.cause ?? '');
+  const prefix = `s3://batch-jobs/output/${execution.executionName}/`;
+  assert.equal((execution.output as { BatchInferenceOutput?: string }).BatchInferenceOutput, prefix);
+  const lines = readFileSync(
+    join(engine.dataRoot, 'batch-jobs', 'output', execution.executionName, 'users.json.out'),
+    'utf8',
+  )
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { input: { userId: string }; output: { recommendedItems: string[] } });
+  assert.deepEqual(
+    lines.map((line) => line.input.userId),
+    userIds,
+  );
+  assert.ok(lines.every((line) => line.output.recommendedItems.length === 10));
+  assert.equal(await servedVersion(engine.personalize), servedBefore, 'no campaign was configured');
+  const notified = webhook.received[0] as { message?: { BatchInferenceOutput?: string } };
+  assert.equal(notified.message?.BatchInferenceOutput, prefix);
+});
+
+test('a batch input with bad lines fails the run, notified, with how many lines failed and which', async (t) => {
+  writeFileSync(
+    join(engine.dataRoot, 'batch-jobs', 'bad.json'),
+    `{"userId": "${userIds[0] ?? ''}"}\n{"user": "x"}\n`,
+  );
+
+  const { execution } = await run(t, {
+    CampaignArn: '',
+    BatchInferenceInputPath: 's3://batch-jobs/bad.json',
+    BatchInferenceOutputPath: 's3://batch-jobs/output/',
+  });
+
+  assert.equal(execution.status, 'FAILED');
+  assert.equal(execution.error, 'Pipeline.BatchInferenceFailed');
+  assert.match(execution.cause ?? '', /1 of 2 input lines could not be used; the other 1 were scored/);
+  assert.match(execution.cause ?? '', /bad\.json Line 2: unknown field user/);
 });

@@ -98,7 +98,11 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         ...Object.values(definition.States),
         ...Object.values(innerStates(definition).states),
       ].filter((state) => state.Type === 'Wait');
-      assert.equal(waits.length, config.campaignArn ? 3 : 2, 'import, training and campaign polls');
+      assert.equal(
+        waits.length,
+        2 + (config.campaignArn ? 1 : 0) + (config.batchInference ? 1 : 0),
+        'import, training, campaign and batch inference polls',
+      );
       for (const wait of waits) assert.deepEqual(wait, { ...wait, Seconds: config.pollIntervalSeconds });
       assert.ok(
         !/"(Seconds|SecondsPath|Timestamp|TimestampPath)"/.test(
@@ -115,14 +119,21 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         config.solutionArn,
         ...(config.campaignArn ? [config.campaignArn] : []),
         ...config.imports.map((item) => item.datasetArn),
+        ...(config.batchInference
+          ? [config.batchInference.roleArn, config.batchInference.filterArn ?? config.importRoleArn]
+          : []),
         config.notificationTopicArn ?? `arn:aws:sns:${region}:${account}:personalize-retrain-local`,
       ]);
       const importJobPrefix = `arn:aws:personalize:${region}:${account}:dataset-import-job/`;
+      const batchJobName = `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch`;
       // The Comment ends a sentence with an ARN: its full stop is not part of it.
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
         const integration = /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish)$/.test(arn);
-        assert.ok(integration || given.has(arn) || arn === importJobPrefix, `${arn} was not given`);
+        assert.ok(
+          integration || given.has(arn) || arn === importJobPrefix || arn === batchJobName,
+          `${arn} was not given`,
+        );
       }
       const onStack = JSON.stringify(buildDefinition(config, { notificationTopicArn: STACK_TOPIC }));
       assert.ok(onStack.includes(STACK_TOPIC) && !onStack.includes('personalize-retrain-local'));
@@ -205,7 +216,9 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       test('defect "campaign active? reads the campaign Status": the rollout waits for LatestCampaignUpdate of this version', () => {
         const check = definition.States['CampaignUpdateStatus'];
         assert.ok(check?.Type === 'Choice');
-        const done = check.Choices.find((rule) => rule.Next === 'SummarizeSuccess');
+        const done = check.Choices.find(
+          (rule) => rule.Next === (config.batchInference ? 'NameBatchInferenceJob' : 'SummarizeSuccess'),
+        );
         assert.deepEqual(done?.['And'], [
           { Variable: '$.CampaignUpdate.Update.Status', StringEquals: 'ACTIVE' },
           {

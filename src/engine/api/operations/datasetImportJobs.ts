@@ -25,7 +25,7 @@ import { requireDataset } from './datasets.js';
 import { echo } from '../../../shared/echo.js';
 
 /** The service's pattern for `roleArn`: an IAM role in some partition. */
-const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+export const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 export const datasetImportJobOperations: OperationTable = {
   CreateDatasetImportJob: defineOperation(

@@ -1,4 +1,5 @@
 import type { OperationTable } from '../operation.js';
+import { batchInferenceJobOperations } from './batchInferenceJobs.js';
 import { campaignOperations } from './campaigns.js';
 import { datasetGroupOperations } from './datasetGroups.js';
 import { datasetImportJobOperations } from './datasetImportJobs.js';
@@ -18,4 +19,5 @@ export const CONTROL_PLANE_OPERATIONS: OperationTable = {
   ...solutionOperations,
   ...solutionVersionOperations,
   ...campaignOperations,
+  ...batchInferenceJobOperations,
 };
