@@ -12,6 +12,7 @@ import { decodeModel } from './train/modelCodec.js';
 import type { DatasourceResolver, EngineContext, EngineTimings } from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
+import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
 
 export interface EngineOptions {
   /** @default 8317; 0 picks a free port */
@@ -38,8 +39,7 @@ export interface RunningEngine {
   close(): Promise<void>;
 }
 
-export const DEFAULT_ENGINE_PORT = 8317;
-export const DEFAULT_STATE_DIR = '.personalize-retrain';
+export { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
 
 export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
   const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);

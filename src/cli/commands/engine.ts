@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import pino from 'pino';
-import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR, startEngine } from '../../engine/engine.js';
+import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
+import { openCommandApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
+import { listenError, parsePort } from '../listen.js';
 
 export function registerEngineCommand(program: Command, io: CliIo): void {
   program
@@ -9,7 +11,8 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
     .summary('run the embedded Personalize-compatible engine')
     .description(
       'Run the embedded Personalize-compatible engine in the foreground. Point the AWS SDK or CLI at the URL it prints ' +
-        '(endpoint option), with any region and credentials.',
+        '(endpoint option), with any region and credentials. It owns the state dir: run, rollback, status and history ' +
+        'in other terminals use it.',
     )
     .addOption(
       new Option('--port <port>', 'TCP port to listen on (0 picks a free one)')
@@ -32,15 +35,25 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         dataRoot?: string;
         s3Endpoint?: string;
       }) => {
-        const engine = await startEngine({
-          port: options.port,
-          host: options.host,
+        if (!['127.0.0.1', 'localhost', '::1'].includes(options.host))
+          io.err(`warning: binding ${options.host}: the engine has no authentication.\n`);
+        const app = await openCommandApp(io, {
           stateDir: options.stateDir,
-          ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
-          ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
+          command: 'engine',
+          ownership: 'required',
+          engine: {
+            port: options.port,
+            host: options.host,
+            ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+            ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
+          },
           logger: pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2)),
+        }).catch((error: unknown) => {
+          throw listenError(error, options.port, options.host);
         });
-        io.out(`personalize-retrain engine listening on ${engine.url} (state: ${engine.ctx.stateDir})\n`);
+        io.out(
+          `personalize-retrain engine listening on ${app.personalizeEndpoint ?? '?'} (state: ${app.stateDir})\n`,
+        );
         await new Promise<void>((resolveStop) => {
           const stop = (): void => {
             process.off('SIGINT', stop);
@@ -50,16 +63,8 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
-        await engine.close();
+        await app.close();
         io.out('engine stopped\n');
       },
     );
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a whole number from 0 to 65535, got '${value}'`);
-  }
-  return port;
 }
