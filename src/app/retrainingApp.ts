@@ -198,6 +198,14 @@ class LocalRetrainingApp implements RetrainingApp {
 
   async rollback(request: RollbackRequest): Promise<RunStart> {
     const pipeline = this.pipeline(request.pipelineName);
+    const executionName = `${ROLLBACK_PREFIX}${newExecutionName()}`;
+    // A rollback is a run of the pipeline: it never overlaps another (the campaign would flip twice).
+    const skipped = this.requireStore().skipIfRunning({
+      pipelineName: pipeline.name,
+      executionName,
+      target: 'local',
+    });
+    if (skipped) return this.skipped(skipped);
     const plan = await this.planRollback(request.pipelineName, request.to);
     if (plan.from === plan.to) return { kind: 'unchanged', plan };
     const [toMetrics, fromMetrics] = await Promise.all([this.metricsOf(plan.to), this.metricsOf(plan.from)]);
@@ -208,7 +216,7 @@ class LocalRetrainingApp implements RetrainingApp {
       ),
       pipelineName: pipeline.name,
       target: await this.target({ kind: 'local' }),
-      executionName: `${ROLLBACK_PREFIX}${newExecutionName()}`,
+      executionName,
       input: { Training: { SolutionVersionArn: plan.to } },
       // The definition only updates the campaign: the run's facts are the plan's from and to.
       facts: () => ({

@@ -9,7 +9,7 @@ import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
 import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
 import { decodeModel } from './train/modelCodec.js';
-import type { DatasourceResolver, EngineContext, EngineTimings } from './context.js';
+import type { DatasourceResolver, EngineContext, EngineTimings, TrainingGate } from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
 import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
@@ -29,6 +29,8 @@ export interface EngineOptions {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly timings?: Partial<EngineTimings>;
+  /** Tests only: holds each training in progress until it resolves. */
+  readonly trainingGate?: TrainingGate;
 }
 
 export interface RunningEngine {
@@ -71,6 +73,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
       },
     ),
     now: options.now ?? (() => Date.now() / 1000),
+    ...(options.trainingGate ? { trainingGate: options.trainingGate } : {}),
     background(task) {
       const running = Promise.resolve()
         .then(task)

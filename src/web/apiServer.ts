@@ -18,19 +18,15 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
     // A page on another site can make a browser call a loopback port (DNS rebinding): only requests
     // naming a loopback host, as a local client or our own page would, are answered.
     if (!isLoopbackHost(request.headers.host)) {
-      return reply
-        .code(403)
-        .send({
-          error: `requests must be addressed to 127.0.0.1 or localhost, not '${request.headers.host ?? ''}'.`,
-        });
+      return reply.code(403).send({
+        error: `requests must be addressed to 127.0.0.1 or localhost, not '${request.headers.host ?? ''}'.`,
+      });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD' && !hasToken(request, options.token)) {
-      return reply
-        .code(401)
-        .send({
-          error:
-            "this call changes state: send the owner's token (Authorization: Bearer <token>, from owner.json in the state dir).",
-        });
+      return reply.code(401).send({
+        error:
+          "this call changes state: send the owner's token (Authorization: Bearer <token>, from owner.json in the state dir).",
+      });
     }
     return undefined;
   });

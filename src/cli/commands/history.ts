@@ -43,7 +43,9 @@ export function registerHistoryCommand(program: Command, io: CliIo): void {
         if (id !== undefined) {
           const detail = app.run(id);
           if (!detail)
-            throw new InvalidInputError(`no run with id ${id}; list them with 'history' (state dir ${app.stateDir}).`);
+            throw new InvalidInputError(
+              `no run with id ${id}; list them with 'history' (state dir ${app.stateDir}).`,
+            );
           io.out(
             flags.json
               ? `${JSON.stringify({ execution: detail.execution, steps: detail.visits }, null, 2)}\n`

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EngineContext } from '../context.js';
+import type { EngineContext, TrainingGate } from '../context.js';
 import { readDatasetTable } from '../data/datasetTable.js';
 import type { SolutionRecord } from '../store/solutionRecords.js';
 import {
@@ -55,6 +55,7 @@ export async function runTraining(
     return;
   const started = performance.now();
   try {
+    if (ctx.trainingGate) await holdAtGate(ctx, ctx.trainingGate, versionArn);
     const recipe = findRecipe(solution.recipeArn);
     if (!recipe) throw new Error(`recipe ${solution.recipeArn} is not supported`);
     const tables = trainingTables(ctx, solution.datasetGroupArn);
@@ -97,5 +98,21 @@ export async function runTraining(
           ? error.message
           : String(error);
     transitionSolutionVersion(ctx.db, versionArn, ['CREATE IN_PROGRESS'], 'CREATE FAILED', ctx.now(), reason);
+  }
+}
+
+/** Waits at the test gate; a stop (or the engine closing) meanwhile ends the training as stopped. */
+async function holdAtGate(ctx: EngineContext, gate: TrainingGate, versionArn: string): Promise<void> {
+  const held = new AbortController();
+  ctx.trainingRuns.set(versionArn, { stop: () => held.abort() });
+  try {
+    await Promise.race([
+      gate(versionArn, held.signal),
+      new Promise<never>((_resolve, reject) =>
+        held.signal.addEventListener('abort', () => reject(new TrainingStoppedError()), { once: true }),
+      ),
+    ]);
+  } finally {
+    ctx.trainingRuns.delete(versionArn);
   }
 }
