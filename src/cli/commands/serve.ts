@@ -58,7 +58,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         pipelines,
         ...(flags.endpoint ? { personalize: { endpoint: flags.endpoint } } : {}),
       });
-      const api = buildApiServer({ app, token: app.apiToken ?? '' });
+      const api = buildApiServer({ app, token: app.apiToken ?? '', boundHost: flags.host });
       try {
         const apiUrl = await listen(api, flags.port, flags.host, io);
         app.publishApi(apiUrl);

@@ -6,7 +6,9 @@ import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
 import type { Recommendation } from '../train/recommender.js';
+import { itemListJson, rankedItemListJson, roundScore } from './itemListJson.js';
 import type { LiveDeployment } from './liveDeployments.js';
+import { echo } from '../../shared/echo.js';
 
 const JSON_CONTENT = 'application/json';
 /** The service caps numResults at 500 and defaults it to 25. */
@@ -52,7 +54,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
-        itemList = JSON.stringify(recommend(deployment, input, numResults).map(predictedItem));
+        itemList = recommend(deployment, input, numResults);
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -76,18 +78,15 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   });
 }
 
-function recommend(
-  deployment: LiveDeployment,
-  input: RecommendationsInput,
-  numResults: number,
-): Recommendation[] {
+/** The answer's `itemList` as JSON text. */
+function recommend(deployment: LiveDeployment, input: RecommendationsInput, numResults: number): string {
   const { recommender } = deployment;
   const algorithm = recommender.model.algorithm;
   if (algorithm === 'similar-items') {
     if (input.itemId === undefined) {
       throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
     }
-    return recommender.similarItems(input.itemId, numResults);
+    return itemListJson(recommender.similarItems(input.itemId, numResults));
   }
   if (algorithm === 'personalized-ranking') {
     throw new InvalidInputException(
@@ -98,7 +97,10 @@ function recommend(
     throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
-  return recommender.recommendForUser(input.userId, numResults, exploration ? { exploration } : {});
+  return rankedItemListJson(
+    recommender.model,
+    recommender.rankedForUser(input.userId, numResults, exploration ? { exploration } : {}),
+  );
 }
 
 /**
@@ -108,7 +110,7 @@ function recommend(
 function refuseFilters(input: { filterArn?: string | undefined; promotions?: unknown[] | undefined }): void {
   if (input.filterArn !== undefined) {
     throw new RuntimeResourceNotFoundException(
-      `Filter ${input.filterArn} does not exist: the engine does not implement filters; call without filterArn.`,
+      `Filter ${echo(input.filterArn)} does not exist: the engine does not implement filters; call without filterArn.`,
     );
   }
   if (input.promotions !== undefined && input.promotions.length > 0) {
@@ -126,7 +128,9 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   }
   const deployment = ctx.deployments.get(campaignArn) ?? ctx.deployments.restore(campaignArn);
   if (!deployment)
-    throw new RuntimeResourceNotFoundException(`Campaign ${campaignArn} does not exist or is not ACTIVE.`);
+    throw new RuntimeResourceNotFoundException(
+      `Campaign ${echo(campaignArn)} does not exist or is not ACTIVE.`,
+    );
   return deployment;
 }
 
@@ -140,9 +144,4 @@ function newRecommendationId(): string {
 
 function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
   return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
-}
-
-/** The service reports scores with a handful of significant digits. */
-function roundScore(score: number): number {
-  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
 }

@@ -2,14 +2,16 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { climbSchemaLadder } from '../../shared/schemaLadder.js';
 import { abortOrphanedExecutions, isProcessAlive } from './recovery.js';
 import { executionFromRow, jsonOrNull, visitFromRow, type ExecutionRow, type StateVisitRow } from './rows.js';
-import { EXECUTION_SCHEMA } from './schema.js';
+import { EXECUTION_MIGRATIONS } from './migrations.js';
 import type {
   ExecutionFacts,
   ExecutionRecord,
   ExecutionStatus,
   ExecutionTarget,
+  RunKind,
   StateVisit,
 } from './types.js';
 
@@ -34,6 +36,8 @@ export interface ExecutionStoreOptions {
 export interface BeginExecution {
   readonly pipelineName: string;
   readonly executionName: string;
+  /** @default retraining */
+  readonly kind?: RunKind;
   readonly target: ExecutionTarget;
   readonly executionArn?: string;
   readonly resumedFrom?: number;
@@ -55,6 +59,8 @@ export type ClaimResult =
 export interface SkippedExecution {
   readonly pipelineName: string;
   readonly executionName: string;
+  /** @default retraining */
+  readonly kind?: RunKind;
   readonly target: ExecutionTarget;
   readonly reason: string;
 }
@@ -114,12 +120,13 @@ export class ExecutionStore {
   begin(input: BeginExecution): ExecutionRecord {
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
-         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
+         VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
       )
       .run(
         input.pipelineName,
         input.executionName,
+        input.kind ?? 'retraining',
         input.target,
         input.executionArn ?? null,
         this.now(),
@@ -206,10 +213,20 @@ export class ExecutionStore {
     const at = this.now();
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, target, status, started_at, ended_at, owner_pid, owner_host, cause)
-         VALUES (?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, status, started_at, ended_at, owner_pid, owner_host, cause)
+         VALUES (?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
       )
-      .run(input.pipelineName, input.executionName, input.target, at, at, this.pid, this.host, input.reason);
+      .run(
+        input.pipelineName,
+        input.executionName,
+        input.kind ?? 'retraining',
+        input.target,
+        at,
+        at,
+        this.pid,
+        this.host,
+        input.reason,
+      );
     return this.require(Number(result.lastInsertRowid));
   }
 
@@ -303,9 +320,7 @@ export function openExecutionStore(path: string, options: ExecutionStoreOptions 
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    db.transaction(() => {
-      for (const statement of EXECUTION_SCHEMA) db.exec(statement);
-    }).immediate();
+    climbSchemaLadder(db, EXECUTION_MIGRATIONS, path);
     return new ExecutionStore(db, options);
   } catch (error) {
     db.close();
