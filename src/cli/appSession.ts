@@ -27,3 +27,8 @@ export function notificationLine(event: AppEvent): string | undefined {
   const delivery = receipt.deliveryError ? ` (webhook failed: ${receipt.deliveryError})` : '';
   return `notified: ${subject}${delivery}\n`;
 }
+
+/** `status` and `history`: read the state dir as its owner or a client, never creating it. */
+export function openQueryApp(io: CliIo, stateDir: string, command: string): Promise<RetrainingApp> {
+  return openCommandApp(io, { stateDir, command, ownership: 'if-free', create: false });
+}

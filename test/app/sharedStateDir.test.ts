@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { openRetrainingApp, type RunStart } from '../../src/app/index.js';
+import type { RunStart } from '../../src/app/index.js';
 import { ExitCodes } from '../../src/cli/exitCodes.js';
-import { loadPipelineConfig } from '../../src/config/pipelineConfig.js';
 import { DEMO_NAME } from '../../src/demo/demoShopSetup.js';
 import { cli, demoFlags, setUpDemoShop, type DemoShop } from '../cli/support.js';
-import { HeldTrainings } from '../support/trainingGate.js';
 import { demoCopy, ownerApp } from './support.js';
 
 let demo: DemoShop;
@@ -56,16 +54,8 @@ test("serve + run: while serve trains, run becomes its client and exits 4 (skipp
 
 test('run + run: a second run of the pipeline while the first trains is SKIPPED (exit 4); the first SUCCEEDS', async (t) => {
   const copy = demoCopy(t, demo);
-  const held = new HeldTrainings();
   // The first `run`, as the CLI opens it: it finds no owner, so it owns the state dir for its run.
-  const first = await openRetrainingApp({
-    stateDir: copy.stateDir,
-    command: 'run',
-    ownership: 'if-free',
-    pipelines: [{ name: DEMO_NAME, config: loadPipelineConfig(copy.paramsFile) }],
-    engine: { trainingGate: held.gate, timings: { campaignDeployMs: 0 } },
-  });
-  t.after(() => first.close());
+  const { app: first, held } = await ownerApp(t, copy, { command: 'run', ownership: 'if-free' });
   const run = started(await first.startRun({ pipelineName: DEMO_NAME }));
   assert.equal(first.role, 'owner');
   await held.nextArrival();

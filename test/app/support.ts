@@ -14,8 +14,9 @@ export function demoCopy(t: Pick<TestContext, 'after'>, demo: DemoShop): DemoSho
 }
 
 /**
- * The application layer on a demo copy as `serve` opens it (the owner, engine started), hosting the
- * demo pipeline, with every training held at a gate the test releases; closed when the test ends.
+ * The application layer on a demo copy as `serve` opens it (the owner, engine started; `options` can
+ * make it open as another command would), hosting the demo pipeline, with every training held at a
+ * gate the test releases; closed when the test ends.
  */
 export async function ownerApp(
   t: Pick<TestContext, 'after'>,

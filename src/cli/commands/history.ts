@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
 import { InvalidInputError } from '../../shared/errors.js';
-import { openCommandApp } from '../appSession.js';
+import { openQueryApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
 import { describeRun } from '../runProgress.js';
 import { historyHeader, historyLine, tableMetric } from '../runTable.js';
@@ -33,12 +33,7 @@ export function registerHistoryCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON that scripts can rely on')
     .action(async (id: number | undefined, flags: HistoryFlags) => {
       const metric = tableMetric(flags);
-      const app = await openCommandApp(io, {
-        stateDir: flags.stateDir,
-        command: 'history',
-        ownership: 'if-free',
-        create: false,
-      });
+      const app = await openQueryApp(io, flags.stateDir, 'history');
       try {
         if (id !== undefined) {
           const detail = app.run(id);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { StatusReport } from '../../app/index.js';
 import { DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
-import { openCommandApp } from '../appSession.js';
+import { openQueryApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
 import { historyLine, tableMetric } from '../runTable.js';
 
@@ -20,12 +20,7 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON that scripts can rely on')
     .action(async (flags: { stateDir: string; params?: string; json?: boolean }) => {
       const metric = tableMetric(flags);
-      const app = await openCommandApp(io, {
-        stateDir: flags.stateDir,
-        command: 'status',
-        ownership: 'if-free',
-        create: false,
-      });
+      const app = await openQueryApp(io, flags.stateDir, 'status');
       try {
         const report = app.status();
         io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : describeStatus(report, metric));
