@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { PERSONALIZE_METRICS, type PersonalizeMetric } from '../shared/personalizeMetrics.js';
+import {
+  DEFAULT_GATE_METRIC,
+  PERSONALIZE_METRICS,
+  type PersonalizeMetric,
+} from '../shared/personalizeMetrics.js';
 import {
   closestKey,
   formatIssue,
@@ -272,7 +276,19 @@ export function parsePipelineConfig(
     }
     if (entry.value === '') continue;
     const problem = rule.check(entry.value);
-    if (problem) issues.push({ file, line: entry.line, key: entry.key, ...problem });
+    if (problem)
+      issues.push({
+        file,
+        line: entry.line,
+        key: entry.key,
+        ...problem,
+        // Shell habit: single quotes stay part of the value here, and then nothing matches.
+        ...(/^'.*'$/.test(entry.value)
+          ? {
+              fix: `${problem.fix} Single quotes are kept as part of the value: remove them (or use double quotes).`,
+            }
+          : {}),
+      });
     else values.set(entry.key, entry);
   }
   const invalid = new Set(issues.map((issue) => issue.key));
@@ -321,6 +337,7 @@ export function parsePipelineConfig(
     });
   }
   checkBatchKeys(values, invalid, file, issues);
+  issues.push(...misplacedArns(values, file));
   if (issues.length > 0) return { issues: issues.sort((a, b) => a.line - b.line) };
 
   const optional = <K extends string>(key: string, name: K) => {
@@ -341,7 +358,7 @@ export function parsePipelineConfig(
       trainingMode: (value('TrainingMode') ?? 'FULL') as PipelineConfig['trainingMode'],
       importMode: (value('ImportMode') ?? 'FULL') as PipelineConfig['importMode'],
       gate: {
-        metric: (value('GateMetric') ?? 'normalized_discounted_cumulative_gain_at_10') as GateMetric,
+        metric: (value('GateMetric') ?? DEFAULT_GATE_METRIC) as GateMetric,
         tolerance: Number(value('GateTolerance') ?? 0),
         ...(minimum === undefined ? {} : { minimum: Number(minimum) }),
       },
@@ -412,6 +429,33 @@ function checkBatchKeys(
       });
     }
   }
+}
+
+/**
+ * The datasets and the campaign must be in the solution's account and region: Step Functions calls
+ * Personalize in its own region, and the stack is deployed where the solution is. One rule for
+ * `validate`, `run` and `synth`.
+ */
+function misplacedArns(values: ReadonlyMap<string, ParameterLine>, file: string): ConfigIssue[] {
+  const solution = values.get('SolutionArn');
+  if (!solution) return [];
+  const [, , , region, account] = solution.value.split(':');
+  const keys = [...DATASET_PAIRS.map((pair) => pair.arnKey), 'CampaignArn'];
+  return keys.flatMap((key): ConfigIssue[] => {
+    const entry = values.get(key);
+    if (!entry) return [];
+    const [, , , otherRegion, otherAccount] = entry.value.split(':');
+    if (otherRegion === region && otherAccount === account) return [];
+    return [
+      {
+        file,
+        line: entry.line,
+        key,
+        message: `is in account ${otherAccount} and region ${otherRegion}, not in the solution's (account ${account}, region ${region}).`,
+        fix: 'use resources of one account and region: Step Functions calls Personalize in its own region.',
+      },
+    ];
+  });
 }
 
 /** Reads and validates a parameters file; throws ConfigError with every issue, or a clear error if unreadable. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { capMessage } from '../../shared/echo.js';
-import type { EngineContext } from '../context.js';
+import type { EngineContext, TrainingGate } from '../context.js';
 import { readDatasetTable } from '../data/datasetTable.js';
 import { appendRows, type RecordedRow } from '../data/recordedRows.js';
 import { groupDatasets } from '../store/datasetGroupContents.js';
@@ -89,6 +89,7 @@ export async function runTraining(
   let timedOut = false;
   const started = performance.now();
   try {
+    if (ctx.trainingGate) await holdAtGate(ctx, ctx.trainingGate, versionArn);
     const recipe = findRecipe(solution.recipeArn);
     if (!recipe) throw new Error(`recipe ${solution.recipeArn} is not supported`);
     const tables = trainingTables(ctx, solution.datasetGroupArn);
@@ -163,4 +164,22 @@ function eventWeightsOf(config: Record<string, unknown>): { eventWeights?: Event
       : [],
   );
   return eventWeights.length > 0 ? { eventWeights } : {};
+}
+
+/**
+ * Waits at the test gate. A stop (or the engine closing) aborts the gate's signal; the training then
+ * ends as stopped once the gate lets go, which a gate that ignores the signal never does (a crash test
+ * uses that to leave a stop requested but unfinished).
+ */
+async function holdAtGate(ctx: EngineContext, gate: TrainingGate, versionArn: string): Promise<void> {
+  const held = new AbortController();
+  ctx.trainingRuns.set(versionArn, { stop: () => held.abort() });
+  try {
+    await gate(versionArn, held.signal);
+  } catch (error) {
+    if (!held.signal.aborted) throw error;
+  } finally {
+    ctx.trainingRuns.delete(versionArn);
+  }
+  if (held.signal.aborted) throw new TrainingStoppedError();
 }

@@ -39,7 +39,7 @@ function spawnTrainingWorker(input: WorkerInput): Worker {
   return new Worker(new URL('./trainingWorker.js', import.meta.url), {
     workerData: input,
     // Not the parent's flags: a parent started with `--input-type=module -e …` would make the
-    // worker evaluate that script instead of its own file (the same fix as issue 9's branch).
+    // worker evaluate that script instead of its own file.
     execArgv: [],
   });
 }

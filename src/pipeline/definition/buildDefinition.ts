@@ -66,7 +66,7 @@ export function buildDefinition(
     ...gateStates(config, afterGate),
     ...(config.campaignArn ? campaignStates(config, config.campaignArn, afterDeploy) : {}),
     ...(batch ? batchInferenceStates(config, batch, SUCCESS_PATH) : {}),
-    ...notificationStates(topicArn, pipelineName, config.gate.metric, {
+    ...notificationStates(topicArn, pipelineName, {
       rejection: canReject,
       skip: true,
       campaign: Boolean(config.campaignArn),

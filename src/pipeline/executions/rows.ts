@@ -2,6 +2,7 @@ import type {
   ExecutionRecord,
   ExecutionStatus,
   ExecutionTarget,
+  RunKind,
   SolutionMetrics,
   StateVisit,
   StateVisitOutcome,
@@ -11,6 +12,7 @@ export interface ExecutionRow {
   id: number;
   pipeline: string;
   execution_name: string;
+  kind: string;
   target: string;
   execution_arn: string | null;
   status: string;
@@ -51,6 +53,7 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
     id: row.id,
     pipelineName: row.pipeline,
     executionName: row.execution_name,
+    kind: row.kind as RunKind,
     target: row.target as ExecutionTarget,
     executionArn: row.execution_arn,
     status: row.status as ExecutionStatus,
