@@ -331,13 +331,3 @@ class Parser {
 export function parseFilterExpression(source: string): ParsedFilter {
   return new Parser(tokenize(source)).parseFilter();
 }
-
-/** Every placeholder parameter of a filter, in order of first use. */
-export function filterParameters(filter: ParsedFilter): string[] {
-  const names = new Set<string>();
-  for (const clause of filter.clauses)
-    for (const group of [...clause.where, ...(clause.onlyIf ?? [])])
-      for (const condition of group)
-        if (condition.operand.kind === 'parameter') names.add(condition.operand.name);
-  return [...names];
-}

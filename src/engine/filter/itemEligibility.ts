@@ -39,20 +39,20 @@ export function itemEligibility(
   const group = ctx.groupData.get(request.filter.datasetGroupArn);
   const resolved = resolvedFilter(group, request.filter);
   const eligible = new Uint8Array(itemIds.length).fill(1);
-  for (const clause of resolved.clauses) {
+  resolved.clauses.forEach((clause, index) => {
     const where = bindGroups(clause.where, clause.action, request.filterValues);
-    if (where.length === 0) continue;
+    if (where.length === 0) return;
     if (clause.onlyIf) {
       const onlyIf = bindGroups(clause.onlyIf, 'INCLUDE', request.filterValues);
-      if (!userMatches(group.userTable(), request.userId, onlyIf)) continue;
+      if (!userMatches(group.userTable(), request.userId, onlyIf)) return;
     }
     const matches =
       clause.dataset === 'Items'
-        ? itemMatches(group, itemIds, where)
+        ? cachedItemMatches(group, `${request.filter.arn}\u0000${index}`, itemIds, where)
         : interactionMatches(ctx, group, request, itemIds, where);
     const keep = clause.action === 'INCLUDE' ? 1 : 0;
     for (let i = 0; i < itemIds.length; i++) if (matches[i] !== keep) eligible[i] = 0;
-  }
+  });
   return eligible;
 }
 
@@ -195,6 +195,30 @@ function tableMatches(table: AttributeTable, groups: BoundGroups): Uint8Array {
     for (let row = 0; row < rows; row++) any[row]! |= all[row]!;
   }
   return any;
+}
+
+/** Items clauses depend on the bound values only, not on the user: kept per snapshot, a bounded number. */
+const MAX_KEPT_ITEM_MATCHES = 256;
+
+function cachedItemMatches(
+  group: GroupData,
+  clauseKey: string,
+  itemIds: readonly string[],
+  groups: BoundGroups,
+): Uint8Array {
+  let kept = group.derived.get('itemMatches') as
+    WeakMap<readonly string[], Map<string, Uint8Array>> | undefined;
+  if (!kept) group.derived.set('itemMatches', (kept = new WeakMap()));
+  let byKey = kept.get(itemIds);
+  if (!byKey) kept.set(itemIds, (byKey = new Map()));
+  const key = `${clauseKey}\u0000${JSON.stringify(groups.map((g) => g.map((c) => [c.position, c.values])))}`;
+  let matches = byKey.get(key);
+  if (!matches) {
+    if (byKey.size >= MAX_KEPT_ITEM_MATCHES) byKey.clear();
+    matches = itemMatches(group, itemIds, groups);
+    byKey.set(key, matches);
+  }
+  return matches;
 }
 
 function itemMatches(group: GroupData, itemIds: readonly string[], groups: BoundGroups): Uint8Array {
