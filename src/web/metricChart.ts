@@ -84,7 +84,7 @@ export function metricChart(series: MetricSeries): Html {
       ${series.points.map((p, i) =>
         i % labelEvery === 0
           ? html`<text class="tick" x="${xOf(i).toFixed(1)}" y="${HEIGHT - 14}" text-anchor="middle"
-              >${new Date(p.at).toISOString().slice(5, 10)}</text
+              >${new Date(p.at).toISOString().slice(5, 16).replace('T', ' ')}</text
             >`
           : '',
       )}

@@ -27,7 +27,7 @@ function pipelineCard({ pipeline, campaign }: OverviewEntry, now: number): Html 
     pipeline.notificationTopicArn,
   ].filter((target) => target !== null);
   return html`<section
-    class="card pipeline alarm-${pipeline.alarm.state}"
+    class="card pipeline health-${pipeline.alarm.state}"
     aria-labelledby="${id}"
     data-pipeline="${pipeline.name}"
   >

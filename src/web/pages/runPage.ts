@@ -43,51 +43,59 @@ function gateDecision({ execution }: RunDetail, pipeline: PipelineView | undefin
   </section>`;
 }
 
-function timeline({ execution, steps }: RunDetail, now: number): Html {
-  if (steps.length === 0) return html`<p class="empty">No steps recorded.</p>`;
+/** Visits that only route (Choice, Pass) clutter the timeline; failed ones stay. */
+const ROUTING_TYPES = new Set(['Choice', 'Pass']);
+
+function timeline({ execution, steps: visits }: RunDetail, now: number): Html {
+  if (visits.length === 0) return html`<p class="empty">No steps recorded.</p>`;
+  const steps = visits.filter(
+    (v) => !ROUTING_TYPES.has(v.stateType) || v.outcome === 'FAILED' || v.outcome === 'CAUGHT',
+  );
+  const hidden = visits.length - steps.length;
   const end = Math.max(execution.endedAt ?? now, ...steps.map((s) => s.exitedAt ?? now));
   const span = Math.max(end - execution.startedAt, 1);
   return html`<div class="table-scroll">
-    <table class="steps">
-      <caption class="visually-hidden">
-        Each visit of a state, in order
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Started</th>
-          <th scope="col">Took</th>
-          <th scope="col">Outcome</th>
-          <th scope="col" class="bar-col">Timeline</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${steps.map((step) => {
-          const offset = step.enteredAt - execution.startedAt;
-          const took = step.durationMs ?? (step.exitedAt ?? now) - step.enteredAt;
-          return html`<tr class="step-${step.outcome.toLowerCase()}">
-            <td class="mono">
-              ${step.stateName}${step.iteration !== null ? html` <span class="muted">#${step.iteration}</span>` : ''}
-              ${step.retries > 0 ? html`<span class="muted">(${step.retries} retries)</span>` : ''}
-              ${step.error ? html`<div class="error-text">${step.error}${step.cause ? `: ${maskUrlsInText(step.cause)}` : ''}</div>` : ''}
-            </td>
-            <td>+${formatDurationMs(offset)}</td>
-            <td>${step.outcome === 'RUNNING' ? 'running' : formatDurationMs(took)}</td>
-            <td>${step.outcome}</td>
-            <td class="bar-col" aria-hidden="true">
-              <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none">
-                <rect
-                  x="${((offset / span) * 100).toFixed(2)}"
-                  width="${Math.max((took / span) * 100, 0.3).toFixed(2)}"
-                  height="10"
-                />
-              </svg>
-            </td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+      <table class="steps">
+        <caption class="visually-hidden">
+          Each visit of a state, in order
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Step</th>
+            <th scope="col">Started</th>
+            <th scope="col">Took</th>
+            <th scope="col">Outcome</th>
+            <th scope="col" class="bar-col">Timeline</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${steps.map((step) => {
+            const offset = step.enteredAt - execution.startedAt;
+            const took = step.durationMs ?? (step.exitedAt ?? now) - step.enteredAt;
+            return html`<tr class="step-${step.outcome.toLowerCase()}">
+              <td class="mono">
+                ${step.stateName}${step.iteration !== null ? html` <span class="muted">#${step.iteration}</span>` : ''}
+                ${step.retries > 0 ? html`<span class="muted">(${step.retries} retries)</span>` : ''}
+                ${step.error ? html`<div class="error-text">${step.error}${step.cause ? `: ${maskUrlsInText(step.cause)}` : ''}</div>` : ''}
+              </td>
+              <td>+${formatDurationMs(offset)}</td>
+              <td>${step.outcome === 'RUNNING' ? 'running' : formatDurationMs(took)}</td>
+              <td>${step.outcome}</td>
+              <td class="bar-col" aria-hidden="true">
+                <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none">
+                  <rect
+                    x="${((offset / span) * 100).toFixed(2)}"
+                    width="${Math.max((took / span) * 100, 0.3).toFixed(2)}"
+                    height="10"
+                  />
+                </svg>
+              </td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
+    ${hidden > 0 ? html`<p class="muted">${hidden} routing visits (Choice, Pass) not shown; <a href="/api/runs/${execution.id}">/api/runs/${execution.id}</a> lists them all.</p>` : ''}`;
 }
 
 /** One run: outcome, error, the gate's decision, the versions involved and every state visit. */

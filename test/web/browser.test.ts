@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserFor, chromiumMissing, watchPage } from '../support/browser.js';
+import { cli, demoFlags, setUpDemoShop, spawnCli, type DemoShop } from '../cli/support.js';
+import type { ExecutionRecord } from '../../src/pipeline/executions/index.js';
+
+/** The runs `history --json` lists, asked of the CLI as a user would while `serve` runs. */
+async function historyJson(demo: DemoShop): Promise<ExecutionRecord[]> {
+  const result = await cli('history', '--json', '--limit', '1000', '--state-dir', demo.stateDir);
+  assert.equal(result.code, 0, result.err);
+  return JSON.parse(result.out) as ExecutionRecord[];
+}
+
+function rowIds(page: Page): Promise<number[]> {
+  return page
+    .locator('tr[data-run-id]')
+    .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-run-id'))));
+}
+
+/** Waits, without reloading, until the page lists `count` runs and none of them is still running. */
+async function waitForSettledRuns(page: Page, count: number): Promise<void> {
+  // A string: the predicate runs in the page, where the compiler's Node types do not apply.
+  await page.waitForFunction(
+    `document.querySelectorAll('tr[data-run-id]').length === ${count} &&
+     document.querySelectorAll('tr[data-run-id] .status-running').length === 0`,
+    undefined,
+    { timeout: 90_000 },
+  );
+}
+
+test(
+  'the dashboard of a real serve over a demo state dir, in Chromium',
+  { skip: chromiumMissing() ?? false, timeout: 300_000 },
+  async (t) => {
+    const demo = await setUpDemoShop();
+    const first = await cli('run', ...demoFlags(demo));
+    assert.equal(first.code, 0, first.err);
+    const serve = spawnCli(['serve', ...demoFlags(demo), '--port', '0']);
+    t.after(async () => {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    });
+    const url = (await serve.waitForOutput(/dashboard: http:\/\/127\.0\.0\.1:\d+/)).replace(
+      'dashboard: ',
+      '',
+    );
+    const browser = await browserFor(t);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = watchPage(page);
+
+    await t.test('the overview shows the pipeline and its latest real run', async () => {
+      const [latest] = await historyJson(demo);
+      await page.goto(`${url}/`);
+      const card = page.getByRole('region', { name: 'demo-shop' });
+      await card.getByRole('link', { name: latest?.executionName ?? '?' }).waitFor();
+      assert.match((await card.textContent()) ?? '', /rate\(1 day\)/);
+    });
+
+    await t.test(
+      'the run list holds every run history --json lists; the chart one point per version',
+      async () => {
+        await page.goto(`${url}/pipelines/demo-shop`);
+        const runs = await historyJson(demo);
+        assert.deepEqual(
+          await rowIds(page),
+          runs.map((run) => run.id),
+        );
+        const versions = new Set(
+          runs
+            .flatMap((run) => [run.solutionVersionArn, run.previousSolutionVersionArn])
+            .filter((arn) => arn !== null),
+        );
+        assert.equal(await page.locator('svg.metric-chart .point').count(), versions.size);
+      },
+    );
+
+    await t.test('"Run now" starts a run that appears and finishes without a reload', async () => {
+      const before = (await rowIds(page)).length;
+      await page.evaluate('window.notReloaded = true');
+      await page.getByRole('button', { name: 'Run now' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Run \d+ started/ })
+        .waitFor();
+      await waitForSettledRuns(page, before + 1);
+      assert.equal(await page.evaluate('window.notReloaded === true'), true);
+    });
+
+    await t.test('a run started from the CLI while serve runs shows up on the page', async () => {
+      const before = (await rowIds(page)).length;
+      const run = spawnCli(['run', ...demoFlags(demo)]);
+      await waitForSettledRuns(page, before + 1);
+      assert.notEqual((await run.exited).code, null);
+      assert.deepEqual(
+        await rowIds(page),
+        (await historyJson(demo)).map((r) => r.id),
+      );
+    });
+
+    await t.test('an unknown run is a 404 page', async () => {
+      const response = await page.goto(`${url}/runs/999999`);
+      assert.equal(response?.status(), 404);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    });
+
+    await t.test('no console errors, and no request left 127.0.0.1', () => {
+      assert.deepEqual(
+        watch.consoleErrors.filter((text) => !/404 \(Not Found\)/.test(text)),
+        [],
+      );
+      assert.deepEqual(watch.offHostRequests, []);
+      assert.ok(
+        watch.requests.some((request) => request.includes('/api/pipelines')),
+        'the page polled the API',
+      );
+    });
+  },
+);
