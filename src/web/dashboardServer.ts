@@ -57,8 +57,16 @@ export function buildDashboard(options: DashboardOptions): Dashboard {
         .send(`Host '${request.headers.host ?? ''}' is not served here (open the dashboard at 127.0.0.1).`);
     }
   });
-  server.addHook('onSend', async (_request, reply, payload) => {
+  // Server-Timing: the time spent answering, for the browser's devtools and bench/dashboard.ts.
+  const started = new WeakMap<object, number>();
+  server.addHook('onRequest', async (request) => {
+    started.set(request, performance.now());
+  });
+  server.addHook('onSend', async (request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
+    const since = started.get(request);
+    if (since !== undefined)
+      reply.header('server-timing', `app;dur=${(performance.now() - since).toFixed(2)}`);
     return payload;
   });
 

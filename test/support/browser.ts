@@ -1,34 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.js';
 
-/** Debian's chromium package (`apt-get install -y chromium`; .ci/run installs it when missing). */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-/**
- * Flags for a closed network: without the background-networking ones Chromium keeps trying to reach
- * Google's hosts at start, which this machine refuses.
- */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH)
-    ? undefined
-    : `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH): browser tests skipped`;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}
+export { chromiumMissing } from '../../scripts/chromium.js';
 
 /** What a page did that a test must see as a failure: console errors, uncaught exceptions, requests off 127.0.0.1. */
 export interface PageWatch {
