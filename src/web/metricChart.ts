@@ -2,7 +2,7 @@ import type { MetricPoint, MetricSeries } from '../app/metricSeries.js';
 import { html, type Html } from './html.js';
 
 const WIDTH = 720;
-const HEIGHT = 260;
+const HEIGHT = 230;
 const MARGIN = { top: 16, right: 20, bottom: 36, left: 56 };
 
 /** The short name of a solution version: the last part of its ARN. */
@@ -57,6 +57,15 @@ export function metricChart(series: MetricSeries): Html {
     .map((p, i) => (p.value === null ? null : `${xOf(i).toFixed(1)},${yOf(p.value).toFixed(1)}`))
     .filter((p) => p !== null)
     .join(' ');
+  // The first and last labels grow inwards so they stay inside the picture.
+  const anchorOf = (index: number) =>
+    series.points.length < 2
+      ? 'middle'
+      : index === 0
+        ? 'start'
+        : index === series.points.length - 1
+          ? 'end'
+          : 'middle';
   const labelEvery = Math.max(1, Math.ceil(series.points.length / 8));
   const rollbackX = (at: number) => {
     const before = series.points.filter((p) => p.at <= at).length;
@@ -83,7 +92,7 @@ export function metricChart(series: MetricSeries): Html {
       )}
       ${series.points.map((p, i) =>
         i % labelEvery === 0
-          ? html`<text class="tick" x="${xOf(i).toFixed(1)}" y="${HEIGHT - 14}" text-anchor="middle"
+          ? html`<text class="tick" x="${xOf(i).toFixed(1)}" y="${HEIGHT - 14}" text-anchor="${anchorOf(i)}"
               >${new Date(p.at).toISOString().slice(5, 16).replace('T', ' ')}</text
             >`
           : '',
