@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SCHEMA_STATEMENTS } from './schema.js';
+import { climbSchemaLadder } from '../../shared/schemaLadder.js';
+import { ENGINE_MIGRATIONS } from './migrations.js';
 
 export type EngineDatabase = Database.Database;
 
@@ -15,8 +16,11 @@ export function openDatabase(path: string): EngineDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.transaction(() => {
-    for (const statement of SCHEMA_STATEMENTS) db.exec(statement);
-  }).immediate();
+  try {
+    climbSchemaLadder(db, ENGINE_MIGRATIONS, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }

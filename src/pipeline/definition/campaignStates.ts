@@ -1,7 +1,8 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import type { State } from './asl.js';
-import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
-import { CATCH_ALL_TO_FAILURE, FAILURE_PATH, TRANSIENT_RETRY, personalizeTask } from './taskPolicy.js';
+import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
+import { jobLoop } from './jobLoop.js';
+import { CATCH_ALL_TO_FAILURE, FAILURE_PATH } from './taskPolicy.js';
 
 /**
  * Rolls the new version out to the campaign and waits for the update itself: the campaign's own
@@ -13,63 +14,59 @@ export function campaignStates(
   campaignArn: string,
   next: string,
 ): Record<string, State> {
-  return {
-    UpdateCampaign: {
-      Type: 'Task',
-      Resource: personalizeTask('updateCampaign'),
-      Parameters: { CampaignArn: campaignArn, 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
+  const loop = jobLoop({
+    names: {
+      create: 'UpdateCampaign',
+      wait: 'WaitForCampaignUpdate',
+      describe: 'DescribeCampaignUpdate',
+      decide: 'CampaignUpdateStatus',
+      count: 'CountCampaignPoll',
+      limit: 'CampaignPollLimit',
+    },
+    create: {
+      action: 'updateCampaign',
+      parameters: { CampaignArn: campaignArn, 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
       // The result is not needed; the slot starts the wait loop's counter.
-      ResultSelector: FRESH_COUNTER,
-      ResultPath: '$.CampaignPolls',
-      Retry: [TRANSIENT_RETRY],
-      Catch: [CATCH_ALL_TO_FAILURE],
-      Next: 'WaitForCampaignUpdate',
+      resultSelector: FRESH_COUNTER,
+      resultPath: '$.CampaignPolls',
+      catch: [CATCH_ALL_TO_FAILURE],
     },
-    WaitForCampaignUpdate: {
-      Type: 'Wait',
-      Seconds: config.pollIntervalSeconds,
-      Next: 'DescribeCampaignUpdate',
+    describe: {
+      action: 'describeCampaign',
+      parameters: { CampaignArn: campaignArn },
+      resultSelector: { 'Update.$': '$.Campaign.LatestCampaignUpdate' },
+      resultPath: '$.CampaignUpdate',
+      catch: [CATCH_ALL_TO_FAILURE],
     },
-    DescribeCampaignUpdate: {
-      Type: 'Task',
-      Resource: personalizeTask('describeCampaign'),
-      Parameters: { CampaignArn: campaignArn },
-      ResultSelector: { 'Update.$': '$.Campaign.LatestCampaignUpdate' },
-      ResultPath: '$.CampaignUpdate',
-      Retry: [TRANSIENT_RETRY],
-      Catch: [CATCH_ALL_TO_FAILURE],
-      Next: 'CampaignUpdateStatus',
+    outcomes: [
+      {
+        And: [
+          { Variable: '$.CampaignUpdate.Update.Status', StringEquals: 'ACTIVE' },
+          {
+            Variable: '$.CampaignUpdate.Update.SolutionVersionArn',
+            StringEqualsPath: '$.Training.SolutionVersionArn',
+          },
+        ],
+        Next: next,
+      },
+      {
+        Variable: '$.CampaignUpdate.Update.Status',
+        StringEquals: 'CREATE FAILED',
+        Next: 'CampaignUpdateFailed',
+      },
+    ],
+    counterPath: '$.CampaignPolls',
+    limit: POLL_LIMITS.campaignUpdate,
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    stillRunning: {
+      what: `The update of ${campaignArn} to {} is still {}`,
+      args: ['$.Training.SolutionVersionArn', '$.CampaignUpdate.Update.Status'],
     },
-    CampaignUpdateStatus: {
-      Type: 'Choice',
-      Choices: [
-        {
-          And: [
-            { Variable: '$.CampaignUpdate.Update.Status', StringEquals: 'ACTIVE' },
-            {
-              Variable: '$.CampaignUpdate.Update.SolutionVersionArn',
-              StringEqualsPath: '$.Training.SolutionVersionArn',
-            },
-          ],
-          Next: next,
-        },
-        {
-          Variable: '$.CampaignUpdate.Update.Status',
-          StringEquals: 'CREATE FAILED',
-          Next: 'CampaignUpdateFailed',
-        },
-        pollLimitReached('$.CampaignPolls', POLL_LIMITS.campaignUpdate, 'CampaignPollLimit'),
-      ],
-      Default: 'CountCampaignPoll',
-    },
-    CountCampaignPoll: countPoll('$.CampaignPolls', 'WaitForCampaignUpdate'),
-    CampaignPollLimit: pollLimitFailure(
-      `The update of ${campaignArn} to {} is still {}`,
-      ['$.Training.SolutionVersionArn', '$.CampaignUpdate.Update.Status'],
-      POLL_LIMITS.campaignUpdate,
-      config.pollIntervalSeconds,
-      FAILURE_PATH,
-    ),
+    onLimit: FAILURE_PATH,
+  });
+  return {
+    ...loop.create,
+    ...loop.poll,
     CampaignUpdateFailed: {
       Type: 'Pass',
       Parameters: {

@@ -1,13 +1,8 @@
 import type { PipelineConfig } from '../../config/pipelineConfig.js';
 import type { MapState, State } from './asl.js';
-import {
-  CATCH_ALL_TO_FAILURE,
-  MAX_ATTEMPTS,
-  PERSONALIZE_ERRORS,
-  TRANSIENT_RETRY,
-  personalizeTask,
-} from './taskPolicy.js';
-import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
+import { CATCH_ALL_TO_FAILURE, MAX_ATTEMPTS, PERSONALIZE_ERRORS } from './taskPolicy.js';
+import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
+import { jobLoop } from './jobLoop.js';
 
 /** The import job ARN prefix in the dataset's own partition, region and account. */
 function importJobArnPrefix(datasetArn: string): string {
@@ -31,6 +26,60 @@ export function importList(config: PipelineConfig): Record<string, string>[] {
  * and goes on waiting for it instead of importing twice.
  */
 export function importDatasetsState(config: PipelineConfig, next: string): MapState {
+  const loop = jobLoop({
+    names: {
+      create: 'CreateImportJob',
+      wait: 'WaitForImport',
+      describe: 'DescribeImportJob',
+      decide: 'ImportStatus',
+      count: 'CountImportPoll',
+      limit: 'ImportPollLimit',
+    },
+    create: {
+      action: 'createDatasetImportJob',
+      parameters: {
+        'JobName.$': '$.JobName',
+        'DatasetArn.$': '$.Import.DatasetArn',
+        DataSource: { 'DataLocation.$': '$.Import.DataLocation' },
+        RoleArn: config.importRoleArn,
+        ImportMode: config.importMode,
+      },
+      resultPath: null,
+      catch: [
+        // A re-run meets the job its crashed predecessor created: adopt it and wait for it.
+        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: '$.Adopted', Next: 'WaitForImport' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' },
+      ],
+    },
+    describe: {
+      action: 'describeDatasetImportJob',
+      parameters: { 'DatasetImportJobArn.$': '$.JobArn' },
+      resultSelector: { 'Status.$': '$.DatasetImportJob.Status', 'Job.$': '$.DatasetImportJob' },
+      resultPath: '$.Job',
+      catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' }],
+    },
+    outcomes: [
+      { Variable: '$.Job.Status', StringEquals: 'ACTIVE', Next: 'ImportDone' },
+      {
+        // An adopted job may have died with the process that ran it ("interrupted"): try afresh.
+        And: [
+          { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED' },
+          { Variable: '$.Adopted', IsPresent: true },
+          { Variable: '$.Attempt', NumericLessThan: MAX_ATTEMPTS },
+        ],
+        Next: 'NextImportAttempt',
+      },
+      { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED', Next: 'DescribeImportFailure' },
+    ],
+    counterPath: '$.Polls',
+    limit: POLL_LIMITS.importJob,
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    stillRunning: {
+      what: 'Import job {} of {} is still {}',
+      args: ['$.JobArn', '$.Import.DataLocation', '$.Job.Status'],
+    },
+    onLimit: 'ImportTaskFailed',
+  });
   const states: Record<string, State> = {
     NameImportJob: {
       Type: 'Pass',
@@ -44,62 +93,8 @@ export function importDatasetsState(config: PipelineConfig, next: string): MapSt
       },
       Next: 'CreateImportJob',
     },
-    CreateImportJob: {
-      Type: 'Task',
-      Resource: personalizeTask('createDatasetImportJob'),
-      Parameters: {
-        'JobName.$': '$.JobName',
-        'DatasetArn.$': '$.Import.DatasetArn',
-        DataSource: { 'DataLocation.$': '$.Import.DataLocation' },
-        RoleArn: config.importRoleArn,
-        ImportMode: config.importMode,
-      },
-      ResultPath: null,
-      Retry: [TRANSIENT_RETRY],
-      Catch: [
-        // A re-run meets the job its crashed predecessor created: adopt it and wait for it.
-        { ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists], ResultPath: '$.Adopted', Next: 'WaitForImport' },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' },
-      ],
-      Next: 'WaitForImport',
-    },
-    WaitForImport: { Type: 'Wait', Seconds: config.pollIntervalSeconds, Next: 'DescribeImportJob' },
-    DescribeImportJob: {
-      Type: 'Task',
-      Resource: personalizeTask('describeDatasetImportJob'),
-      Parameters: { 'DatasetImportJobArn.$': '$.JobArn' },
-      ResultSelector: { 'Status.$': '$.DatasetImportJob.Status', 'Job.$': '$.DatasetImportJob' },
-      ResultPath: '$.Job',
-      Retry: [TRANSIENT_RETRY],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'ImportTaskFailed' }],
-      Next: 'ImportStatus',
-    },
-    ImportStatus: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.Job.Status', StringEquals: 'ACTIVE', Next: 'ImportDone' },
-        {
-          // An adopted job may have died with the process that ran it ("interrupted"): try afresh.
-          And: [
-            { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED' },
-            { Variable: '$.Adopted', IsPresent: true },
-            { Variable: '$.Attempt', NumericLessThan: MAX_ATTEMPTS },
-          ],
-          Next: 'NextImportAttempt',
-        },
-        { Variable: '$.Job.Status', StringEquals: 'CREATE FAILED', Next: 'DescribeImportFailure' },
-        pollLimitReached('$.Polls', POLL_LIMITS.importJob, 'ImportPollLimit'),
-      ],
-      Default: 'CountImportPoll',
-    },
-    CountImportPoll: countPoll('$.Polls', 'WaitForImport'),
-    ImportPollLimit: pollLimitFailure(
-      'Import job {} of {} is still {}',
-      ['$.JobArn', '$.Import.DataLocation', '$.Job.Status'],
-      POLL_LIMITS.importJob,
-      config.pollIntervalSeconds,
-      'ImportTaskFailed',
-    ),
+    ...loop.create,
+    ...loop.poll,
     NextImportAttempt: {
       Type: 'Pass',
       Parameters: {

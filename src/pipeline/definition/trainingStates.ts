@@ -8,7 +8,8 @@ import {
   TRANSIENT_RETRY,
   personalizeTask,
 } from './taskPolicy.js';
-import { FRESH_COUNTER, POLL_LIMITS, countPoll, pollLimitFailure, pollLimitReached } from './pollLimits.js';
+import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
+import { jobLoop } from './jobLoop.js';
 
 /**
  * The names this run may give its solution versions, `<RunId>-1` … `<RunId>-<MAX_ATTEMPTS>`, as an
@@ -101,25 +102,25 @@ export function busyCheckStates(config: PipelineConfig, next: string, skip: stri
  * newest).
  */
 export function trainingStates(config: PipelineConfig, next: string): Record<string, State> {
-  return {
-    NameSolutionVersion: {
-      Type: 'Pass',
-      Parameters: { Attempt: 1, 'Name.$': "States.Format('{}-1', $.Run.RunId)" },
-      ResultPath: '$.TrainingRun',
-      Next: 'CreateSolutionVersion',
+  const loop = jobLoop({
+    names: {
+      create: 'CreateSolutionVersion',
+      wait: 'WaitForTraining',
+      describe: 'DescribeSolutionVersion',
+      decide: 'TrainingStatus',
+      count: 'CountTrainingPoll',
+      limit: 'TrainingPollLimit',
     },
-    CreateSolutionVersion: {
-      Type: 'Task',
-      Resource: personalizeTask('createSolutionVersion'),
-      Parameters: {
+    create: {
+      action: 'createSolutionVersion',
+      parameters: {
         SolutionArn: config.solutionArn,
         TrainingMode: config.trainingMode,
         'Name.$': '$.TrainingRun.Name',
       },
-      ResultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
-      ResultPath: '$.Training',
-      Retry: [TRANSIENT_RETRY],
-      Catch: [
+      resultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
+      resultPath: '$.Training',
+      catch: [
         {
           ErrorEquals: [PERSONALIZE_ERRORS.alreadyExists],
           ResultPath: '$.TrainingRun.Adopted',
@@ -127,8 +128,45 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         },
         CATCH_ALL_TO_FAILURE,
       ],
-      Next: 'WaitForTraining',
     },
+    describe: {
+      action: 'describeSolutionVersion',
+      parameters: { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
+      resultSelector: { 'Status.$': '$.SolutionVersion.Status', 'Version.$': '$.SolutionVersion' },
+      resultPath: '$.TrainingStatus',
+      catch: [CATCH_ALL_TO_FAILURE],
+    },
+    outcomes: [
+      { Variable: '$.TrainingStatus.Status', StringEquals: 'ACTIVE', Next: next },
+      {
+        // An adopted version may have died with the process that trained it ("interrupted"): train afresh.
+        And: [
+          { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED' },
+          { Variable: '$.TrainingRun.Adopted', IsPresent: true },
+          { Variable: '$.TrainingRun.Attempt', NumericLessThan: MAX_ATTEMPTS },
+        ],
+        Next: 'NextTrainingAttempt',
+      },
+      { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED', Next: 'TrainingFailed' },
+      { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE STOPPED', Next: 'TrainingStopped' },
+    ],
+    counterPath: '$.Training.Polls',
+    limit: POLL_LIMITS.solutionVersion,
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    stillRunning: {
+      what: 'Solution version {} is still {}',
+      args: ['$.Training.SolutionVersionArn', '$.TrainingStatus.Status'],
+    },
+    onLimit: FAILURE_PATH,
+  });
+  return {
+    NameSolutionVersion: {
+      Type: 'Pass',
+      Parameters: { Attempt: 1, 'Name.$': "States.Format('{}-1', $.Run.RunId)" },
+      ResultPath: '$.TrainingRun',
+      Next: 'CreateSolutionVersion',
+    },
+    ...loop.create,
     FindRunSolutionVersion: {
       Type: 'Task',
       Resource: personalizeTask('listSolutionVersions'),
@@ -168,44 +206,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       ResultPath: '$.Error',
       Next: FAILURE_PATH,
     },
-    WaitForTraining: { Type: 'Wait', Seconds: config.pollIntervalSeconds, Next: 'DescribeSolutionVersion' },
-    DescribeSolutionVersion: {
-      Type: 'Task',
-      Resource: personalizeTask('describeSolutionVersion'),
-      Parameters: { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' },
-      ResultSelector: { 'Status.$': '$.SolutionVersion.Status', 'Version.$': '$.SolutionVersion' },
-      ResultPath: '$.TrainingStatus',
-      Retry: [TRANSIENT_RETRY],
-      Catch: [CATCH_ALL_TO_FAILURE],
-      Next: 'TrainingStatus',
-    },
-    TrainingStatus: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.TrainingStatus.Status', StringEquals: 'ACTIVE', Next: next },
-        {
-          // An adopted version may have died with the process that trained it ("interrupted"): train afresh.
-          And: [
-            { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED' },
-            { Variable: '$.TrainingRun.Adopted', IsPresent: true },
-            { Variable: '$.TrainingRun.Attempt', NumericLessThan: MAX_ATTEMPTS },
-          ],
-          Next: 'NextTrainingAttempt',
-        },
-        { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE FAILED', Next: 'TrainingFailed' },
-        { Variable: '$.TrainingStatus.Status', StringEquals: 'CREATE STOPPED', Next: 'TrainingStopped' },
-        pollLimitReached('$.Training.Polls', POLL_LIMITS.solutionVersion, 'TrainingPollLimit'),
-      ],
-      Default: 'CountTrainingPoll',
-    },
-    CountTrainingPoll: countPoll('$.Training.Polls', 'WaitForTraining'),
-    TrainingPollLimit: pollLimitFailure(
-      'Solution version {} is still {}',
-      ['$.Training.SolutionVersionArn', '$.TrainingStatus.Status'],
-      POLL_LIMITS.solutionVersion,
-      config.pollIntervalSeconds,
-      FAILURE_PATH,
-    ),
+    ...loop.poll,
     NextTrainingAttempt: {
       Type: 'Pass',
       Parameters: {

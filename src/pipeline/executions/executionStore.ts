@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { climbSchemaLadder } from '../../shared/schemaLadder.js';
 import { abortOrphanedExecutions, isProcessAlive } from './recovery.js';
 import { executionFromRow, jsonOrNull, visitFromRow, type ExecutionRow, type StateVisitRow } from './rows.js';
-import { EXECUTION_SCHEMA } from './schema.js';
+import { EXECUTION_MIGRATIONS } from './migrations.js';
 import type {
   ExecutionFacts,
   ExecutionRecord,
@@ -239,9 +240,7 @@ export function openExecutionStore(path: string, options: ExecutionStoreOptions 
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    db.transaction(() => {
-      for (const statement of EXECUTION_SCHEMA) db.exec(statement);
-    }).immediate();
+    climbSchemaLadder(db, EXECUTION_MIGRATIONS, path);
     return new ExecutionStore(db, options);
   } catch (error) {
     db.close();

@@ -1,8 +1,12 @@
+import type { Migration } from '../../shared/schemaLadder.js';
+
 /**
- * Table definitions, applied idempotently at open. Timestamps are epoch seconds (REAL), as the
- * service returns them on the wire. Each resource keeps its full ARN as primary key.
+ * Version 1, the schema of release 0.1.0. Timestamps are epoch seconds (REAL), as the service returns
+ * them on the wire. Each resource keeps its full ARN as primary key. The statements say IF NOT EXISTS
+ * because 0.1.0 created these tables without recording a version: its files start at version 0 with
+ * the tables already there.
  */
-export const SCHEMA_STATEMENTS: readonly string[] = [
+const RELEASE_0_1_0: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS dataset_groups (
     arn TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -124,4 +128,16 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
     import_mode TEXT NOT NULL,
     updated REAL NOT NULL
   )`,
+];
+
+/**
+ * The engine database's schema history (`engine.sqlite`), climbed at open by `openDatabase`. Append a
+ * step for every change; never edit a released one.
+ */
+export const ENGINE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tables of release 0.1.0',
+    up: (db) => RELEASE_0_1_0.forEach((statement) => db.exec(statement)),
+  },
 ];

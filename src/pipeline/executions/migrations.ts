@@ -1,13 +1,14 @@
+import type { Migration } from '../../shared/schemaLadder.js';
 import { EXECUTION_STATUSES } from './types.js';
 
 const statuses = EXECUTION_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /**
- * The execution store's tables, applied idempotently at open. It lives in its own file, apart from
- * the engine's, because it describes runs of a pipeline wherever they ran (local engine or AWS).
- * Times are epoch milliseconds.
+ * Version 1, the execution store of release 0.1.0. It lives in its own file, apart from the engine's,
+ * because it describes runs of a pipeline wherever they ran (local engine or AWS). Times are epoch
+ * milliseconds. IF NOT EXISTS because 0.1.0 created these tables without recording a version.
  */
-export const EXECUTION_SCHEMA: readonly string[] = [
+const RELEASE_0_1_0: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS executions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     pipeline TEXT NOT NULL,
@@ -45,4 +46,16 @@ export const EXECUTION_SCHEMA: readonly string[] = [
     cause TEXT,
     PRIMARY KEY (execution_id, seq)
   )`,
+];
+
+/**
+ * The execution store's schema history (`executions.sqlite`), climbed at open by
+ * `openExecutionStore`. Append a step for every change; never edit a released one.
+ */
+export const EXECUTION_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tables of release 0.1.0',
+    up: (db) => RELEASE_0_1_0.forEach((statement) => db.exec(statement)),
+  },
 ];
