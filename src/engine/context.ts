@@ -17,6 +17,38 @@ export interface EngineTimings {
   readonly campaignDeployMs: number;
 }
 
+/**
+ * Bounds that keep one hostile or unlucky input from holding the engine: long work fails after a
+ * time limit, shutdown ends in bounded time, connections cannot stall forever, the answer cache has
+ * one byte budget. Each has an `engine` CLI flag; docs/ENGINE.md#limits-of-the-engine lists them.
+ */
+export interface EngineLimits {
+  /** An import still running after this long is CREATE FAILED. @default 3_600_000 (1 hour) */
+  readonly importMs: number;
+  /** A training still running after this long is CREATE FAILED. @default 21_600_000 (6 hours) */
+  readonly trainingMs: number;
+  /** `close()` ends within about this long, terminating workers that have not let go. @default 3000 */
+  readonly shutdownMs: number;
+  /** A request's headers and body must arrive within this. @default 30_000 */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this. @default 5000 */
+  readonly keepAliveMs: number;
+  /** Connections served at once; more are refused, which keeps descriptors for files and workers. @default 256 */
+  readonly maxConnections: number;
+  /** Bytes of computed answers the engine keeps for all campaigns together. @default 134_217_728 (128 MiB) */
+  readonly answerCacheBytes: number;
+}
+
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
+  importMs: 3_600_000,
+  trainingMs: 21_600_000,
+  shutdownMs: 3000,
+  requestMs: 30_000,
+  keepAliveMs: 5000,
+  maxConnections: 256,
+  answerCacheBytes: 128 * 1024 * 1024,
+};
+
 /** What every operation handler may use. Time is injectable so tests never sleep. */
 export interface EngineContext {
   readonly db: EngineDatabase;
@@ -27,6 +59,11 @@ export interface EngineContext {
   /** Trainings in progress, by solution version ARN, so StopSolutionVersionCreation can reach them. */
   readonly trainingRuns: Map<string, { stop(): void }>;
   readonly timings: EngineTimings;
+  readonly limits: EngineLimits;
+  /** True once `close()` began: queued work no longer starts. */
+  readonly shuttingDown: () => boolean;
+  /** Imports whose worker runs now, so shutdown can interrupt them. */
+  readonly importRuns: Set<{ interrupt(): void }>;
   /** The models campaigns serve right now. */
   readonly deployments: LiveDeployments;
   /** Current time in epoch seconds (fractional), as the service puts it on the wire. */

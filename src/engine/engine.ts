@@ -4,12 +4,20 @@ import pino, { type Logger } from 'pino';
 import { DEFAULT_SCOPE, type ArnScope } from './api/arn.js';
 import { CONTROL_PLANE_OPERATIONS } from './api/operations/index.js';
 import { buildServer } from './api/server.js';
+import { AnswerCache } from './serve/answerCache.js';
 import { LiveDeployments } from './serve/liveDeployments.js';
 import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
 import { readSolutionVersionModel } from './store/solutionVersionRecords.js';
 import { decodeModel } from './train/modelCodec.js';
-import type { DatasourceResolver, EngineContext, EngineTimings } from './context.js';
+import { isAllowedHost, isExposedHost } from '../shared/hostGuard.js';
+import {
+  DEFAULT_ENGINE_LIMITS,
+  type DatasourceResolver,
+  type EngineContext,
+  type EngineLimits,
+  type EngineTimings,
+} from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
 
@@ -28,18 +36,33 @@ export interface EngineOptions {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly timings?: Partial<EngineTimings>;
+  /** Time limits, connection bounds and the answer cache's budget; see `EngineLimits`. */
+  readonly limits?: Partial<EngineLimits>;
+  /** Host names besides the bound address and `localhost` that requests may use in `Host`. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface RunningEngine {
   readonly url: string;
   readonly port: number;
   readonly ctx: EngineContext;
-  /** Stops accepting requests, waits for background work to settle, closes the database. */
+  /**
+   * Stops accepting requests and starting queued work, interrupts imports and trainings, and closes
+   * the database, within about `limits.shutdownMs` even when a worker does not let go.
+   */
   close(): Promise<void>;
 }
 
 export const DEFAULT_ENGINE_PORT = 8317;
 export const DEFAULT_STATE_DIR = '.personalize-retrain';
+
+/** Said at start when the engine listens beyond loopback. */
+export function exposureWarning(host: string): string {
+  return (
+    `the engine listens on ${host}, reachable from other machines, and has no authentication: ` +
+    'anyone who can reach the port can read and change its data. Keep it on 127.0.0.1 unless a firewall guards it.'
+  );
+}
 
 export async function startEngine(options: EngineOptions = {}): Promise<RunningEngine> {
   const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
@@ -48,6 +71,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   const db = openDatabase(join(stateDir, DATABASE_FILE));
   const logger = options.logger ?? pino({ level: 'silent' });
   const pending = new Set<Promise<void>>();
+  const limits: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...options.limits };
+  let shuttingDown = false;
   const datasources: DatasourceResolver = options.s3Endpoint
     ? { kind: 's3', endpoint: options.s3Endpoint, dataRoot }
     : { kind: 'folder', dataRoot };
@@ -59,6 +84,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     logger,
     trainingRuns: new Map(),
     timings: { campaignDeployMs: 300, ...options.timings },
+    limits,
+    shuttingDown: () => shuttingDown,
+    importRuns: new Set(),
     deployments: new LiveDeployments(
       (solutionVersionArn) => {
         const blob = readSolutionVersionModel(db, solutionVersionArn);
@@ -69,6 +97,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
         const campaign = findCampaign(db, campaignArn);
         return campaign?.status === 'ACTIVE' ? campaign : undefined;
       },
+      new AnswerCache(limits.answerCacheBytes, (stats) =>
+        logger.info(
+          { answerCache: stats },
+          'answer cache full: least recently used answers now make room for new ones (--answer-cache-mb)',
+        ),
+      ),
     ),
     now: options.now ?? (() => Date.now() / 1000),
     background(task) {
@@ -81,16 +115,21 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
   };
   recoverInterruptedWork(ctx);
 
-  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes]);
+  const host = options.host ?? '127.0.0.1';
+  let port = 0;
+  const allowedNames = options.allowedHosts ?? [];
+  const app = buildServer(ctx, CONTROL_PLANE_OPERATIONS, [registerRuntimeRoutes], {
+    allowHost: (header) => isAllowedHost(header, { boundHost: host, port, allowedNames }),
+  });
   try {
-    await app.listen({ port: options.port ?? DEFAULT_ENGINE_PORT, host: options.host ?? '127.0.0.1' });
+    await app.listen({ port: options.port ?? DEFAULT_ENGINE_PORT, host });
   } catch (error) {
     db.close();
     throw error;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const host = options.host ?? '127.0.0.1';
+  port = typeof address === 'object' && address ? address.port : 0;
+  if (isExposedHost(host)) logger.warn({ host, port }, exposureWarning(host));
   let closing: Promise<void> | undefined;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -100,14 +139,36 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     async close() {
       if (closing) return closing;
       closing = (async () => {
-        await app.close();
+        shuttingDown = true;
+        const deadline = Date.now() + limits.shutdownMs;
+        const serverClosed = app.close();
         for (const run of ctx.trainingRuns.values()) run.stop();
-        await Promise.allSettled([...pending]);
+        for (const run of ctx.importRuns) run.interrupt();
+        // Requests still in flight when the bound passes are cut rather than waited for.
+        if (!(await settlesWithin(serverClosed, deadline - Date.now()))) app.server.closeAllConnections();
+        await serverClosed;
+        if (!(await settlesWithin(Promise.allSettled([...pending]), deadline - Date.now()))) {
+          logger.warn({ pending: pending.size }, 'shutdown bound reached; background work left unfinished');
+        }
+        ctx.deployments.logCacheUse(logger);
         closeDatabase(db);
       })();
       return closing;
     },
   };
+}
+
+/** Waits for `promise` at most `ms`; true if it settled in time. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function closeDatabase(db: EngineDatabase): void {

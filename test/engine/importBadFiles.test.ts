@@ -122,12 +122,12 @@ const BAD_FILES: ReadonlyArray<{ kind: string; key: string; body?: string | Buff
   {
     kind: 'key escaping the data root with ..',
     key: '../../secret.csv',
-    reason: /^s3:\/\/shop\/\.\.\/\.\.\/secret\.csv resolves outside the engine's data root/,
+    reason: /^s3:\/\/shop\/\.\.\/\.\.\/secret\.csv resolves outside its bucket folder/,
   },
   {
     kind: 'key escaping the data root through a symlink',
     key: 'linked.csv',
-    reason: /^s3:\/\/shop\/linked\.csv resolves outside the engine's data root/,
+    reason: /^s3:\/\/shop\/linked\.csv resolves outside its bucket folder/,
   },
   {
     kind: 'a folder named without the trailing slash',

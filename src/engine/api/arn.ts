@@ -1,4 +1,5 @@
 import { InvalidInputException } from './errors.js';
+import { echo } from '../../shared/echo.js';
 
 /** Where the engine pretends to live; ARNs embed both, as the service's do. */
 export interface ArnScope {
@@ -26,7 +27,7 @@ const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/;
 export function validateName(value: unknown, field = 'name'): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
     throw new InvalidInputException(
-      `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ` +
+      `1 validation error detected: Value '${echo(value)}' at '${field}' failed to satisfy constraint: ` +
         `Member must satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*, and have length between 1 and 63`,
     );
   }
@@ -38,7 +39,7 @@ const ARN_PATTERN = /^arn:([a-z\d-]+):personalize:.*:.*:.+$/;
 export function validateArn(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length > 256 || !ARN_PATTERN.test(value)) {
     throw new InvalidInputException(
-      `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ` +
+      `1 validation error detected: Value '${echo(value)}' at '${field}' failed to satisfy constraint: ` +
         `Member must satisfy regular expression pattern: arn:([a-z\\d-]+):personalize:.*:.*:.+`,
     );
   }

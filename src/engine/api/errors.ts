@@ -12,6 +12,18 @@ export class InvalidInputException extends ServiceError {
   readonly type = 'InvalidInputException';
 }
 
+/** A request body over the engine's size bound: bad input, with the HTTP status that says why. */
+export class PayloadTooLargeException extends ServiceError {
+  readonly type = 'InvalidInputException';
+  override readonly httpStatus = 413;
+}
+
+/** A request whose `Host` header does not name the engine (a DNS rebinding attempt, most likely). */
+export class AccessDeniedException extends ServiceError {
+  readonly type = 'AccessDeniedException';
+  override readonly httpStatus = 403;
+}
+
 export class InvalidNextTokenException extends ServiceError {
   readonly type = 'InvalidNextTokenException';
 }
@@ -45,6 +57,7 @@ export class UnknownOperationException extends ServiceError {
 
 /** Every `__type` the engine can put on the wire; `docs/ENGINE.md` lists the same set (checked by a test). */
 export const SERVICE_ERROR_TYPES = [
+  'AccessDeniedException',
   'InvalidInputException',
   'InvalidNextTokenException',
   'LimitExceededException',

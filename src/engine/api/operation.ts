@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EngineContext } from '../context.js';
+import { echo } from '../../shared/echo.js';
 import { InvalidInputException } from './errors.js';
 
 /**
@@ -20,16 +21,20 @@ export function defineOperation<S extends z.ZodType>(
   return { input, handle } as unknown as Operation<never>;
 }
 
+/** A message lists this many violations at most, then counts the rest. */
+const MAX_LISTED_ISSUES = 10;
+
 /** Parses a request body the way the service validates it, reporting every violation at once. */
 export function parseInput<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const issues = result.error.issues;
-  const details = issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(body)';
-    return `Value at '${path}' failed to satisfy constraint: ${issue.message}`;
+  const details = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)';
+    return `Value at '${echo(path)}' failed to satisfy constraint: ${echo(issue.message)}`;
   });
+  const more = issues.length > MAX_LISTED_ISSUES ? `; and ${issues.length - MAX_LISTED_ISSUES} more` : '';
   throw new InvalidInputException(
-    `${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${details.join('; ')}`,
+    `${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${details.join('; ')}${more}`,
   );
 }

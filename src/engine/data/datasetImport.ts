@@ -18,6 +18,7 @@ import { readVersionTable, type NumberColumn, type StringColumn } from './datase
 import { resolveDataLocation, type DataObject } from './datasources.js';
 import { CsvSyntaxError, FieldValueError, ImportError } from './importErrors.js';
 import type { SchemaField } from './schemaFields.js';
+import { echo } from '../../shared/echo.js';
 
 /** Everything an import needs; plain data, so it can cross into a worker thread. */
 export interface ImportRequest {
@@ -218,11 +219,11 @@ function mapHeader(
     const builder = byName.get(name.toUpperCase());
     if (!builder) {
       throw new ImportError(
-        `${uri} line 1: column '${name}' is not a field of the dataset's schema (${known}); remove the column or add the field to the schema.`,
+        `${uri} line 1: column '${echo(name)}' is not a field of the dataset's schema (${known}); remove the column or add the field to the schema.`,
       );
     }
     if (targets.includes(builder))
-      throw new ImportError(`${uri} line 1: column '${name}' appears twice in the header.`);
+      throw new ImportError(`${uri} line 1: column '${echo(name)}' appears twice in the header.`);
     targets.push(builder);
   }
   const absent = builders.filter((builder) => !targets.includes(builder));

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { capMessage } from '../../shared/echo.js';
 import type { EngineContext } from '../context.js';
 import { setImportJobStatus } from '../store/datasetImportJobRecords.js';
+import { INTERRUPTED } from '../store/recovery.js';
 import type { ImportRequest } from './datasetImport.js';
 import { dropVersion } from './datasetStorage.js';
 import type { ImportCommitMessage, ImportWorkerData, ImportWorkerMessage } from './importWorker.js';
@@ -31,6 +33,11 @@ export function scheduleImport(ctx: EngineContext, job: ScheduledImport): void {
 }
 
 async function runImport(ctx: EngineContext, job: ScheduledImport): Promise<void> {
+  // Queued work does not start during shutdown; recovery would fail it at the next start anyway.
+  if (ctx.shuttingDown()) {
+    if (ctx.db.open) setImportJobStatus(ctx.db, job.jobArn, 'CREATE FAILED', ctx.now(), INTERRUPTED);
+    return;
+  }
   try {
     setImportJobStatus(ctx.db, job.jobArn, 'CREATE IN_PROGRESS', ctx.now());
     await runWorker(ctx, {
@@ -53,20 +60,47 @@ async function runImport(ctx: EngineContext, job: ScheduledImport): Promise<void
   }
 }
 
+/**
+ * One import in a worker thread. It ends CREATE FAILED when it runs past `limits.importMs` (a
+ * datasource that never ends) or the engine shuts down; either way the worker is terminated first
+ * and its half-written version dropped once it is gone. Once the commit has begun it finishes.
+ */
 function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData: data });
     let versionId: number | undefined;
     let settled = false;
+    let committing = false;
+    let stopReason: string | undefined;
+    const stop = (reason: string): void => {
+      if (committing || settled || stopReason) return;
+      stopReason = reason;
+      void worker.terminate();
+    };
+    const limitSeconds = ctx.limits.importMs / 1000;
+    const timer = setTimeout(
+      () =>
+        stop(
+          `The import ran longer than the engine's limit of ${limitSeconds} s (engine --import-timeout); ` +
+            'check that the datasource is a complete file, or raise the limit for very large imports.',
+        ),
+      ctx.limits.importMs,
+    );
+    const run = { interrupt: () => stop(INTERRUPTED) };
+    ctx.importRuns.add(run);
     const fail = (reason: string, dropData: boolean): void => {
       if (settled) return;
       settled = true;
+      // Past the shutdown bound the database is closed: the next start's recovery records the job.
+      if (!ctx.db.open) return;
       if (dropData && versionId !== undefined) dropVersion(ctx.db, versionId);
-      setImportJobStatus(ctx.db, data.jobArn, 'CREATE FAILED', ctx.now(), reason);
+      setImportJobStatus(ctx.db, data.jobArn, 'CREATE FAILED', ctx.now(), capMessage(reason));
     };
     worker.on('message', (message: ImportWorkerMessage) => {
       if (message.type === 'version') versionId = message.versionId;
       else if (message.type === 'written') {
+        if (stopReason) return;
+        committing = true;
         const commit: ImportCommitMessage = { type: 'commit', now: ctx.now() };
         worker.postMessage(commit);
       } else if (message.type === 'committed') settled = true;
@@ -77,7 +111,9 @@ function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
       fail(`The import stopped on an internal error: ${error.message}`, true);
     });
     worker.on('exit', () => {
-      fail('The import worker stopped before finishing.', true);
+      clearTimeout(timer);
+      ctx.importRuns.delete(run);
+      fail(stopReason ?? 'The import worker stopped before finishing.', true);
       resolve();
     });
   });

@@ -3,6 +3,7 @@ import type { Type } from 'avsc';
 import { InvalidInputException } from '../api/errors.js';
 import { SERVICE_QUOTAS } from '../api/quotas.js';
 import type { SchemaField } from './schemaFields.js';
+import { echo } from '../../shared/echo.js';
 
 /**
  * Personalize's rules for dataset schemas. CreateSchema cannot know which dataset a schema is for,
@@ -28,7 +29,7 @@ export function parseDatasetType(value: string): DatasetType {
   const type = DATASET_TYPES.find((candidate) => candidate === upper);
   if (!type) {
     throw new InvalidInputException(
-      `Invalid datasetType '${value}': use one of ${Object.values(DATASET_TYPE_LABELS).join(', ')} (case-insensitive).`,
+      `Invalid datasetType '${echo(value)}': use one of ${Object.values(DATASET_TYPE_LABELS).join(', ')} (case-insensitive).`,
     );
   }
   return type;

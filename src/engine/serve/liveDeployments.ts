@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { ExplorationSettings } from '../train/exploration.js';
+import { AnswerCache, DeploymentAnswers } from './answerCache.js';
 import { Recommender } from '../train/recommender.js';
 import type { TrainedModel } from '../train/model.js';
 
@@ -8,45 +10,8 @@ export interface LiveDeployment {
   readonly solutionVersionArn: string;
   readonly recommender: Recommender;
   readonly exploration: ExplorationSettings | undefined;
-  /** Answers already computed from this deployment; see `AnswerCache`. */
-  readonly answers: AnswerCache;
-}
-
-/**
- * A deployed model never changes, and its answers are deterministic (exploration is seeded by the
- * user), so an answer computed once serves every later identical request. The cache lives and dies
- * with its deployment: an update brings a new, empty one in the same step as the new model. It is
- * bounded by the characters it holds, not by entries, since one answer of 500 items weighs as much
- * as twenty of 25; the oldest answers go first.
- */
-export class AnswerCache {
-  private readonly entries = new Map<string, string>();
-  private size = 0;
-
-  /** @param capacity characters of keys and answers held at most (default 32 Mi, about 32 MiB of one-byte strings) */
-  constructor(readonly capacity = 32 * 1024 * 1024) {}
-
-  get(key: string): string | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, answer: string): void {
-    const weight = key.length + answer.length;
-    if (weight > this.capacity || this.entries.has(key)) return;
-    while (this.size + weight > this.capacity) {
-      const oldest = this.entries.entries().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value[0]);
-      this.size -= oldest.value[0].length + oldest.value[1].length;
-    }
-    this.entries.set(key, answer);
-    this.size += weight;
-  }
-
-  /** Characters held now; never above `capacity`. */
-  get heldCharacters(): number {
-    return this.size;
-  }
+  /** Answers already computed from this deployment, in the engine-wide `AnswerCache`. */
+  readonly answers: DeploymentAnswers;
 }
 
 export type ModelLoader = (solutionVersionArn: string) => TrainedModel;
@@ -63,10 +28,13 @@ export type ServedVersionLookup = (
  */
 export class LiveDeployments {
   private readonly live = new Map<string, LiveDeployment>();
+  private prepared = 0;
 
   constructor(
     private readonly loadModel: ModelLoader,
     private readonly servedVersion: ServedVersionLookup,
+    /** One budget for the answers of every campaign. */
+    readonly answerCache: AnswerCache = new AnswerCache(128 * 1024 * 1024),
   ) {}
 
   get(campaignArn: string): LiveDeployment | undefined {
@@ -98,16 +66,25 @@ export class LiveDeployments {
       solutionVersionArn,
       recommender,
       exploration: explorationOf(campaignConfig),
-      answers: new AnswerCache(),
+      answers: new DeploymentAnswers(this.answerCache, `${campaignArn}#${++this.prepared}`),
     };
   }
 
+  /** Makes `deployment` the one its campaign serves; the answers of the one it replaces go. */
   activate(deployment: LiveDeployment): void {
+    const replaced = this.live.get(deployment.campaignArn);
     this.live.set(deployment.campaignArn, deployment);
+    if (replaced && replaced.answers !== deployment.answers) replaced.answers.retire();
   }
 
   remove(campaignArn: string): void {
+    this.live.get(campaignArn)?.answers.retire();
     this.live.delete(campaignArn);
+  }
+
+  /** One log line with what the answer cache holds and how well it serves. */
+  logCacheUse(logger: Logger): void {
+    logger.info({ answerCache: this.answerCache.stats() }, 'answer cache use');
   }
 }
 

@@ -7,6 +7,7 @@ import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
 import type { Recommendation } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
+import { echo } from '../../shared/echo.js';
 
 const JSON_CONTENT = 'application/json';
 /** The service caps numResults at 500 and defaults it to 25. */
@@ -108,7 +109,7 @@ function recommend(
 function refuseFilters(input: { filterArn?: string | undefined; promotions?: unknown[] | undefined }): void {
   if (input.filterArn !== undefined) {
     throw new RuntimeResourceNotFoundException(
-      `Filter ${input.filterArn} does not exist: the engine does not implement filters; call without filterArn.`,
+      `Filter ${echo(input.filterArn)} does not exist: the engine does not implement filters; call without filterArn.`,
     );
   }
   if (input.promotions !== undefined && input.promotions.length > 0) {
@@ -126,7 +127,9 @@ function liveDeploymentFor(ctx: EngineContext, campaignArn: string | undefined):
   }
   const deployment = ctx.deployments.get(campaignArn) ?? ctx.deployments.restore(campaignArn);
   if (!deployment)
-    throw new RuntimeResourceNotFoundException(`Campaign ${campaignArn} does not exist or is not ACTIVE.`);
+    throw new RuntimeResourceNotFoundException(
+      `Campaign ${echo(campaignArn)} does not exist or is not ACTIVE.`,
+    );
   return deployment;
 }
 

@@ -1,6 +1,9 @@
 import type { EngineContext } from '../context.js';
 import { dropUncommittedVersions } from '../data/datasetStorage.js';
 
+/** The failureReason of work cut short by a shutdown or crash rather than by its own fault. */
+export const INTERRUPTED = 'interrupted';
+
 /**
  * Work that was in progress when the process died can never finish: mark it failed at start-up, as
  * the service would, so that nothing stays "in progress" forever. Dataset versions an import was

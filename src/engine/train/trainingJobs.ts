@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { capMessage } from '../../shared/echo.js';
 import type { EngineContext } from '../context.js';
 import { readDatasetTable } from '../data/datasetTable.js';
+import { INTERRUPTED } from '../store/recovery.js';
 import type { SolutionRecord } from '../store/solutionRecords.js';
 import {
   completeSolutionVersion,
@@ -13,8 +15,7 @@ import type { TrainingMode, TrainingRequest } from './trainSolution.js';
 import { TrainingStoppedError } from './trainingControl.js';
 import { startTrainingRun } from './trainingWorkerClient.js';
 
-/** The failureReason of work cut short by a shutdown or crash rather than by its own fault. */
-export const INTERRUPTED = 'interrupted';
+export { INTERRUPTED };
 
 /** Solution version ARNs add an id to the solution's, as the service's do. */
 export function newSolutionVersionArn(solutionArn: string): string {
@@ -50,9 +51,22 @@ export async function runTraining(
   trainingMode: TrainingMode,
   previousVersionArn: string | undefined,
 ): Promise<void> {
+  // Queued work does not start during shutdown.
+  if (ctx.shuttingDown()) {
+    transitionSolutionVersion(
+      ctx.db,
+      versionArn,
+      ['CREATE PENDING'],
+      'CREATE FAILED',
+      ctx.now(),
+      INTERRUPTED,
+    );
+    return;
+  }
   // A version stopped while still pending is CREATE STOPPED already: nothing to train.
   if (!transitionSolutionVersion(ctx.db, versionArn, ['CREATE PENDING'], 'CREATE IN_PROGRESS', ctx.now()))
     return;
+  let timedOut = false;
   const started = performance.now();
   try {
     const recipe = findRecipe(solution.recipeArn);
@@ -75,9 +89,17 @@ export async function runTraining(
       trainingMode,
       ...(previousModel ? { previousModel } : {}),
     };
-    const run = startTrainingRun(request);
+    // A stuck worker is terminated within half the shutdown bound, so shutdown ends in time.
+    const run = startTrainingRun(request, { stopGraceMs: Math.min(2000, ctx.limits.shutdownMs / 2) });
     ctx.trainingRuns.set(versionArn, run);
-    const outcome = await run.outcome.finally(() => ctx.trainingRuns.delete(versionArn));
+    const limit = setTimeout(() => {
+      timedOut = true;
+      run.stop();
+    }, ctx.limits.trainingMs);
+    const outcome = await run.outcome.finally(() => {
+      clearTimeout(limit);
+      ctx.trainingRuns.delete(versionArn);
+    });
     const hours = (performance.now() - started) / 3_600_000;
     if (
       !completeSolutionVersion(ctx.db, versionArn, outcome.model, outcome.metrics ?? null, hours, ctx.now())
@@ -90,12 +112,14 @@ export async function runTraining(
     if (transitionSolutionVersion(ctx.db, versionArn, ['CREATE STOPPING'], 'CREATE STOPPED', ctx.now()))
       return;
     // Otherwise a stop came from the engine shutting down: the training was interrupted, as after a crash.
-    const reason =
-      error instanceof TrainingStoppedError
+    const reason = timedOut
+      ? `The training ran longer than the engine's limit of ${ctx.limits.trainingMs / 1000} s ` +
+        '(engine --training-timeout); train on less data or raise the limit.'
+      : error instanceof TrainingStoppedError
         ? INTERRUPTED
         : error instanceof Error
-          ? error.message
-          : String(error);
+          ? capMessage(error.message)
+          : capMessage(String(error));
     transitionSolutionVersion(ctx.db, versionArn, ['CREATE IN_PROGRESS'], 'CREATE FAILED', ctx.now(), reason);
   }
 }

@@ -27,6 +27,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { echo } from '../../../shared/echo.js';
 
 const campaignConfigSchema = z
   .object({
@@ -180,13 +181,13 @@ function validateExploration(config: z.infer<typeof campaignConfigSchema> | unde
   const weight = exploration['explorationWeight'];
   if (weight !== undefined && !(Number(weight) >= 0 && Number(weight) <= 1)) {
     throw new InvalidInputException(
-      `itemExplorationConfig.explorationWeight is '${weight}': use a number from 0 to 1.`,
+      `itemExplorationConfig.explorationWeight is '${echo(weight)}': use a number from 0 to 1.`,
     );
   }
   const cutOff = exploration['explorationItemAgeCutOff'];
   if (cutOff !== undefined && !(Number(cutOff) > 0)) {
     throw new InvalidInputException(
-      `itemExplorationConfig.explorationItemAgeCutOff is '${cutOff}': use a positive number of days.`,
+      `itemExplorationConfig.explorationItemAgeCutOff is '${echo(cutOff)}': use a positive number of days.`,
     );
   }
 }

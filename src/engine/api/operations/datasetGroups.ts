@@ -19,6 +19,7 @@ import {
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { echo } from '../../../shared/echo.js';
 
 /** Tags are accepted, as the service does, and not kept: the engine has no tagging API. */
 export const tagList = z.array(z.object({ tagKey: z.string(), tagValue: z.string() })).optional();
@@ -108,12 +109,12 @@ export function requireDatasetGroup(
 function checkEncryption(roleArn: string | undefined, kmsKeyArn: string | undefined): void {
   if (roleArn !== undefined && (roleArn.length > 256 || !ROLE_ARN.test(roleArn))) {
     throw new InvalidInputException(
-      `Invalid roleArn '${roleArn}': expected an IAM role ARN such as arn:aws:iam::123456789012:role/PersonalizeKms.`,
+      `Invalid roleArn '${echo(roleArn)}': expected an IAM role ARN such as arn:aws:iam::123456789012:role/PersonalizeKms.`,
     );
   }
   if (kmsKeyArn !== undefined && (kmsKeyArn.length > 2048 || !KMS_KEY_ARN.test(kmsKeyArn))) {
     throw new InvalidInputException(
-      `Invalid kmsKeyArn '${kmsKeyArn}': expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key-id>.`,
+      `Invalid kmsKeyArn '${echo(kmsKeyArn)}': expected a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key-id>.`,
     );
   }
   if ((roleArn === undefined) !== (kmsKeyArn === undefined)) {

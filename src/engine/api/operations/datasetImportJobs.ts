@@ -22,6 +22,7 @@ import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { tagList } from './datasetGroups.js';
 import { requireDataset } from './datasets.js';
+import { echo } from '../../../shared/echo.js';
 
 /** The service's pattern for `roleArn`: an IAM role in some partition. */
 const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
@@ -41,14 +42,19 @@ export const datasetImportJobOperations: OperationTable = {
       const name = validateName(input.jobName, 'jobName');
       const dataset = requireDataset(ctx.db, input.datasetArn);
       const dataLocation = input.dataSource.dataLocation ?? '';
+      if (dataLocation.includes('\u0000')) {
+        throw new InvalidInputException(
+          `Invalid dataLocation '${echo(dataLocation.replaceAll('\u0000', '\\0'))}': it contains a NUL character, which no S3 key or file name can hold.`,
+        );
+      }
       if (!parseS3Location(dataLocation)) {
         throw new InvalidInputException(
-          `Invalid dataLocation '${dataLocation}': use s3://bucket/key.csv for one file or s3://bucket/prefix/ for every CSV under a prefix.`,
+          `Invalid dataLocation '${echo(dataLocation)}': use s3://bucket/key.csv for one file or s3://bucket/prefix/ for every CSV under a prefix.`,
         );
       }
       if (input.roleArn !== undefined && !ROLE_ARN.test(input.roleArn)) {
         throw new InvalidInputException(
-          `1 validation error detected: Value '${input.roleArn}' at 'roleArn' failed to satisfy constraint: ` +
+          `1 validation error detected: Value '${echo(input.roleArn)}' at 'roleArn' failed to satisfy constraint: ` +
             'Member must satisfy regular expression pattern: arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+',
         );
       }

@@ -3,6 +3,7 @@ import { RECIPES, findRecipe } from '../../train/recipeCatalog.js';
 import { ResourceNotFoundException } from '../errors.js';
 import { defineOperation, type OperationTable } from '../operation.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
+import { echo } from '../../../shared/echo.js';
 
 /** Recipes are built in; the service dates them, so the engine gives them a fixed, plausible date. */
 const RECIPE_DATE = Date.UTC(2019, 5, 10) / 1000;
@@ -26,7 +27,7 @@ export const recipeOperations: OperationTable = {
   ),
   DescribeRecipe: defineOperation(z.object({ recipeArn: z.string() }), (input) => {
     const recipe = findRecipe(input.recipeArn);
-    if (!recipe) throw new ResourceNotFoundException(`Recipe ${input.recipeArn} does not exist.`);
+    if (!recipe) throw new ResourceNotFoundException(`Recipe ${echo(input.recipeArn)} does not exist.`);
     return {
       recipe: {
         name: recipe.name,

@@ -22,6 +22,7 @@ import { summarizeVersion } from './solutionVersions.js';
 import { listSolutionVersions } from '../../store/solutionVersionRecords.js';
 import { PAGE_REQUEST_FIELDS, listPage } from '../pagination.js';
 import { SERVICE_QUOTAS } from '../quotas.js';
+import { echo } from '../../../shared/echo.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -69,13 +70,13 @@ export const solutionOperations: OperationTable = {
       const recipe = findRecipe(input.recipeArn);
       if (!recipe) {
         throw new InvalidInputException(
-          `Recipe ${input.recipeArn} is not valid. Use ListRecipes to see the recipes the engine supports.`,
+          `Recipe ${echo(input.recipeArn)} is not valid. Use ListRecipes to see the recipes the engine supports.`,
         );
       }
       const schedule = input.solutionConfig?.autoTrainingConfig?.schedulingExpression;
       if (schedule !== undefined && !AUTO_TRAINING_RATE.test(schedule)) {
         throw new InvalidInputException(
-          `Invalid schedulingExpression '${schedule}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
+          `Invalid schedulingExpression '${echo(schedule)}': use rate(N days) with N from 1 to 30, e.g. rate(7 days).`,
         );
       }
       const group = ctx.db.prepare('SELECT arn FROM dataset_groups WHERE arn = ?').get(datasetGroupArn);
