@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DashboardApp } from './dashboardApp.js';
-import { allowedHosts, isAllowedHost } from './requestGuards.js';
+import { isAllowedHost, type HostGuardSettings } from '../shared/hostGuard.js';
 import { registerApiRoutes, sendApiError } from './routes/apiRoutes.js';
 import { registerAssetRoutes } from './routes/assetRoutes.js';
 import { registerPageRoutes, sendNotFoundPage, sendPage } from './routes/pageRoutes.js';
@@ -47,10 +47,11 @@ export function buildDashboard(options: DashboardOptions): Dashboard {
     connectionTimeout: 10_000,
     requestTimeout: 120_000,
   });
-  let hosts: ReadonlySet<string> = new Set();
+  // Set once listening: the guard needs the bound address and port.
+  let bound: HostGuardSettings | undefined;
 
   server.addHook('onRequest', async (request, reply) => {
-    if (!isAllowedHost(request.headers.host, hosts)) {
+    if (!bound || !isAllowedHost(request.headers.host, bound)) {
       await reply
         .code(421)
         .type('text/plain; charset=utf-8')
@@ -107,9 +108,9 @@ export function buildDashboard(options: DashboardOptions): Dashboard {
     async listen(port, host) {
       await server.listen({ port, host });
       const address = server.server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      hosts = allowedHosts(host, bound);
-      return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+      const boundPort = typeof address === 'object' && address ? address.port : port;
+      bound = { boundHost: host, port: boundPort };
+      return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
     },
   };
 }

