@@ -12,7 +12,7 @@ export interface OverviewEntry {
 
 export function campaignLine(campaign: CampaignView | null): Html {
   if (!campaign) return html`<span class="muted">no campaign configured</span>`;
-  return html`<span class="mono" title="${campaign.solutionVersionArn ?? ''}"
+  return html`<span class="mono campaign-serves" data-version="${campaign.solutionVersionArn ?? ''}" title="${campaign.solutionVersionArn ?? ''}"
       >${campaign.solutionVersionArn ? versionName(campaign.solutionVersionArn) : 'nothing'}</span
     >
     ${campaign.since !== null ? html`<span class="muted">since ${formatTime(campaign.since)}</span>` : ''}
