@@ -1,6 +1,5 @@
 import type { ExecutionRecord } from '../pipeline/executions/index.js';
 import { PERSONALIZE_METRICS } from '../shared/personalizeMetrics.js';
-import { runKind } from './runKind.js';
 
 /** How a solution version fared: served before the pipeline's first run, deployed, rejected by the gate, or failed later. */
 export type VersionOutcome = 'baseline' | 'deployed' | 'rejected' | 'failed';
@@ -41,7 +40,7 @@ export function metricSeries(runs: readonly ExecutionRecord[], metric: string): 
   const recorded = new Set<string>();
   for (const run of [...runs].reverse()) {
     for (const key of Object.keys({ ...run.metrics, ...run.previousMetrics })) recorded.add(key);
-    if (runKind(run) === 'rollback') {
+    if (run.kind === 'rollback') {
       if (run.status !== 'RUNNING')
         rollbacks.push({
           runId: run.id,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_STATE_DIR } from '../engine/engine.js';
+import { DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
 
 export interface PipelineFlags {
   readonly params?: string;

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
 import { registerDefinitionCommand } from './commands/definition.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -22,6 +23,7 @@ export function makeProgram(io: CliIo = processIo): Command {
         'deploy it to the campaign only if its metrics hold. Runs on AWS Step Functions or locally against an ' +
         'embedded Personalize-compatible engine.',
     )
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     // Subcommands copy these settings when they are added, so they must be set first: without it a
     // usage error in a subcommand (`run --bogus`) calls process.exit(1) instead of throwing a
@@ -43,6 +45,20 @@ export function makeProgram(io: CliIo = processIo): Command {
   registerDeployCommands(program, io);
   registerEngineCommand(program, io);
   return program;
+}
+
+/** The version in package.json, read once from the installed package (two folders above dist/src/cli). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../../package.json', '../../../package.json']) {
+    try {
+      const manifest = require(candidate) as { name?: string; version?: string };
+      if (manifest.name === PROGRAM_NAME && manifest.version) return manifest.version;
+    } catch {
+      // not at this depth: compiled (dist/src/cli) and source (src/cli) layouts differ
+    }
+  }
+  return 'unknown';
 }
 
 export { CommanderError, ExitCodes };

@@ -80,11 +80,16 @@ export function describeRun(
       `  ${step.padEnd(28)} ${formatDuration(ms).padStart(9)}${count > 1 ? `  (${count} visits)` : ''}`,
     );
   }
-  if (execution.solutionVersionArn) lines.push(`  new solution version: ${execution.solutionVersionArn}`);
+  if (execution.kind === 'rollback')
+    lines.push(
+      `  rollback from ${execution.previousSolutionVersionArn ?? 'nothing'}\n  to ${execution.solutionVersionArn ?? '?'}`,
+    );
+  else if (execution.solutionVersionArn)
+    lines.push(`  new solution version: ${execution.solutionVersionArn}`);
   if (execution.metrics || execution.previousMetrics) {
     lines.push(
       `  ${gateMetric}: ${formatMetric(execution.previousMetrics?.[gateMetric])} (served before) → ` +
-        `${formatMetric(execution.metrics?.[gateMetric])} (new)`,
+        `${formatMetric(execution.metrics?.[gateMetric])} (${execution.kind === 'rollback' ? 'serving now' : 'new'})`,
     );
   }
   if (execution.error)

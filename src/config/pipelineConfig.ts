@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { PERSONALIZE_METRICS, type PersonalizeMetric } from '../shared/personalizeMetrics.js';
+import {
+  DEFAULT_GATE_METRIC,
+  PERSONALIZE_METRICS,
+  type PersonalizeMetric,
+} from '../shared/personalizeMetrics.js';
 import {
   closestKey,
   formatIssue,
@@ -298,7 +302,7 @@ export function parsePipelineConfig(
       trainingMode: (value('TrainingMode') ?? 'FULL') as PipelineConfig['trainingMode'],
       importMode: (value('ImportMode') ?? 'FULL') as PipelineConfig['importMode'],
       gate: {
-        metric: (value('GateMetric') ?? 'normalized_discounted_cumulative_gain_at_10') as GateMetric,
+        metric: (value('GateMetric') ?? DEFAULT_GATE_METRIC) as GateMetric,
         tolerance: Number(value('GateTolerance') ?? 0),
         ...(minimum === undefined ? {} : { minimum: Number(minimum) }),
       },

@@ -49,6 +49,13 @@ export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
   answerCacheBytes: 128 * 1024 * 1024,
 };
 
+/**
+ * Holds a training in CREATE IN_PROGRESS until it resolves, before any work starts: tests use it to
+ * keep a run "training" for exactly as long as they need, instead of a big training and a clock.
+ * `signal` aborts when the training is stopped or the engine closes.
+ */
+export type TrainingGate = (solutionVersionArn: string, signal: AbortSignal) => Promise<void>;
+
 /** What every operation handler may use. Time is injectable so tests never sleep. */
 export interface EngineContext {
   readonly db: EngineDatabase;
@@ -68,6 +75,7 @@ export interface EngineContext {
   readonly deployments: LiveDeployments;
   /** Current time in epoch seconds (fractional), as the service puts it on the wire. */
   now(): number;
+  readonly trainingGate?: TrainingGate;
   /** Runs long work (imports, training) off the request path; tracked so `close()` can wait for it. */
   background(task: () => Promise<void>): void;
 }

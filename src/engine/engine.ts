@@ -17,9 +17,11 @@ import {
   type EngineContext,
   type EngineLimits,
   type EngineTimings,
+  type TrainingGate,
 } from './context.js';
 import { DATABASE_FILE, openDatabase, type EngineDatabase } from './store/database.js';
 import { recoverInterruptedWork } from './store/recovery.js';
+import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
 
 export interface EngineOptions {
   /** @default 8317; 0 picks a free port */
@@ -40,6 +42,8 @@ export interface EngineOptions {
   readonly limits?: Partial<EngineLimits>;
   /** Host names besides the bound address and `localhost` that requests may use in `Host`. */
   readonly allowedHosts?: readonly string[];
+  /** Tests only: holds each training in progress until it resolves. */
+  readonly trainingGate?: TrainingGate;
 }
 
 export interface RunningEngine {
@@ -53,8 +57,7 @@ export interface RunningEngine {
   close(): Promise<void>;
 }
 
-export const DEFAULT_ENGINE_PORT = 8317;
-export const DEFAULT_STATE_DIR = '.personalize-retrain';
+export { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../shared/localDefaults.js';
 
 /** Said at start when the engine listens beyond loopback. */
 export function exposureWarning(host: string): string {
@@ -105,6 +108,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
       ),
     ),
     now: options.now ?? (() => Date.now() / 1000),
+    ...(options.trainingGate ? { trainingGate: options.trainingGate } : {}),
     background(task) {
       const running = Promise.resolve()
         .then(task)

@@ -14,3 +14,6 @@ export const PERSONALIZE_METRICS = [
 ] as const;
 
 export type PersonalizeMetric = (typeof PERSONALIZE_METRICS)[number];
+
+/** The metric the gate compares when a parameters file names none (`GateMetric`). */
+export const DEFAULT_GATE_METRIC: PersonalizeMetric = 'normalized_discounted_cumulative_gain_at_10';

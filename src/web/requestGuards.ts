@@ -1,28 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
-
-/** The header that carries the per-server token with every state-changing request. */
-export const TOKEN_HEADER = 'x-dashboard-token';
-
-export interface ActionRequest {
-  readonly host: string | undefined;
-  readonly origin: string | undefined;
-  readonly fetchSite: string | undefined;
-  readonly token: string | undefined;
-}
-
 /**
- * Why a state-changing request is refused, or undefined when it may go on: it must come from a
- * page of this server (Origin and Sec-Fetch-Site, where the browser sends them) and carry the
- * token that only such a page can read.
+ * Why a state-changing request is refused as coming from another site, or undefined when it may go
+ * on. Browsers say where a request comes from (`Origin`, `Sec-Fetch-Site`); a page of this server
+ * sends its own origin, a script (curl) sends neither and is judged by its token alone.
  */
-export function actionRefusal(request: ActionRequest, expectedToken: string): string | undefined {
-  if (request.fetchSite !== undefined && request.fetchSite !== 'same-origin' && request.fetchSite !== 'none')
-    return `cross-site request refused (Sec-Fetch-Site: ${request.fetchSite})`;
-  if (request.origin !== undefined && request.origin !== `http://${request.host ?? ''}`)
-    return `request from another origin refused (${request.origin})`;
-  const token = Buffer.from(request.token ?? '');
-  const expected = Buffer.from(expectedToken);
-  if (token.length !== expected.length || !timingSafeEqual(token, expected))
-    return `missing or wrong ${TOKEN_HEADER} header: actions need the token the dashboard page carries`;
+export function crossSiteRefusal(headers: {
+  readonly host?: string | undefined;
+  readonly origin?: string | undefined;
+  readonly 'sec-fetch-site'?: string | undefined;
+}): string | undefined {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `cross-site request refused (Sec-Fetch-Site: ${site}).`;
+  if (headers.origin !== undefined && headers.origin !== `http://${headers.host ?? ''}`)
+    return `request from another origin refused (${headers.origin}).`;
   return undefined;
 }

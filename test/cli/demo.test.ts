@@ -62,10 +62,13 @@ test('history --json lists the one SUCCEEDED run with the new metrics and those 
 
 test('history and status show the run in a table, and history <id> step by step', async () => {
   const list = await cli('history', '--state-dir', stateDir);
-  assert.match(list.out, /^ID {3}PIPELINE +STARTED \(UTC\) +STATUS +TOOK +NDCG@10 \(BEFORE → NEW\)$/m);
   assert.match(
     list.out,
-    /^1 {4}demo-shop +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +SUCCEEDED +\d+\.\d s +\d\.\d{4} → \d\.\d{4}$/m,
+    /^ID {3}PIPELINE +KIND +STARTED \(UTC\) +STATUS +TOOK +VERSION +NDCG@10 \(BEFORE → NEW\)$/m,
+  );
+  assert.match(
+    list.out,
+    /^1 {4}demo-shop +retrain +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +SUCCEEDED +\d+\.\d s +[0-9a-f]{8} +\d\.\d{4} → \d\.\d{4}$/m,
   );
   const status = await cli('status', '--state-dir', stateDir);
   assert.equal(status.code, 0);

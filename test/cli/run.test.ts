@@ -167,10 +167,11 @@ test('run exits 4 and records SKIPPED while a live process runs the same pipelin
   const { code, err } = await cli('run', ...demoFlags(copy));
 
   assert.equal(code, ExitCodes.Skipped);
-  assert.match(err, /^skipped: run nightly-run of this pipeline is still in progress$/m);
+  const reason = `run nightly-run (id ${live.id}) of this pipeline is still in progress`;
+  assert.ok(err.includes(`skipped: ${reason}\n`), err);
   const [skipped, running] = runs(copy);
   assert.equal(skipped?.status, 'SKIPPED');
-  assert.equal(skipped.cause, 'run nightly-run of this pipeline is still in progress');
+  assert.equal(skipped.cause, reason);
   assert.deepEqual([running?.id, running?.status], [live.id, 'RUNNING']);
   const status = await cli('status', '--state-dir', copy.stateDir);
   assert.match(status.out, /^running:\n {2}\d+ +demo-shop .* RUNNING /m);

@@ -117,7 +117,7 @@ export async function setUpDemoShop(stateDir: string = makeTempDir('pr-cli-')): 
     writeShopExport(dataRoot, shop, Infinity);
     const paramsFile = join(stateDir, DEMO_NAME, 'parameters.cfg');
     mkdirSync(join(stateDir, DEMO_NAME), { recursive: true });
-    writeFileSync(paramsFile, demoParametersFile(resources));
+    writeFileSync(paramsFile, demoParametersFile(resources, { paramsFile, stackName: DEMO_NAME, stateDir }));
     return { stateDir, paramsFile, resources };
   } finally {
     personalize.destroy();

@@ -42,7 +42,7 @@ async function waitForSettledRuns(page: Page, count: number): Promise<void> {
 
 test(
   'the dashboard of a real serve over a demo state dir, in Chromium',
-  { skip: chromiumMissing() ?? false, timeout: 300_000 },
+  { skip: chromiumMissing() ?? false, timeout: 240_000 },
   async (t) => {
     const demo = await setUpDemoShop();
     const first = await cli('run', ...demoFlags(demo));
@@ -52,8 +52,8 @@ test(
       serve.child.kill('SIGTERM');
       await serve.exited;
     });
-    const url = (await serve.waitForOutput(/dashboard: http:\/\/127\.0\.0\.1:\d+/)).replace(
-      'dashboard: ',
+    const url = (await serve.waitForOutput(/dashboard at http:\/\/127\.0\.0\.1:\d+/)).replace(
+      'dashboard at ',
       '',
     );
     const browser = await browserFor(t);
@@ -109,6 +109,29 @@ test(
         await rowIds(page),
         (await historyJson(demo)).map((r) => r.id),
       );
+    });
+
+    await t.test('"Roll back" asks first, then the campaign serves the previous version again', async () => {
+      const plan = (await (await fetch(`${url}/api/pipelines/demo-shop/rollback`)).json()) as {
+        from: string;
+        to: string;
+      };
+      assert.notEqual(plan.from, plan.to);
+      const runs = (await rowIds(page)).length;
+      const dialog = page.getByRole('dialog', { name: 'Roll back demo-shop?' });
+      await page.getByRole('button', { name: 'Roll back…' }).click();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal((await rowIds(page)).length, runs, 'cancel changes nothing');
+      await page.getByRole('button', { name: 'Roll back…' }).click();
+      assert.match((await dialog.textContent()) ?? '', new RegExp(plan.to.split('/').pop() ?? '?'));
+      await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
+      await page.locator(`.campaign-serves[data-version="${plan.to}"]`).waitFor({ timeout: 60_000 });
+      await waitForSettledRuns(page, runs + 1);
+      const campaign = (await (await fetch(`${url}/api/pipelines/demo-shop/campaign`)).json()) as {
+        solutionVersionArn: string;
+      };
+      assert.equal(campaign.solutionVersionArn, plan.to);
     });
 
     await t.test('an unknown run is a 404 page', async () => {

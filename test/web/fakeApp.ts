@@ -1,7 +1,7 @@
 import { metricSeries } from '../../src/app/metricSeries.js';
 import { pipelineAlarm } from '../../src/app/pipelineHealth.js';
-import type { ExecutionRecord, StateVisit } from '../../src/pipeline/executions/index.js';
-import type { DashboardApp, PipelineView, RunRequestResult } from '../../src/web/dashboardApp.js';
+import type { DashboardQueries, PipelineView } from '../../src/app/dashboardQueries.js';
+import type { ExecutionRecord, StateVisit } from '../../src/app/index.js';
 
 export const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 const DAY = 86_400_000;
@@ -17,6 +17,7 @@ export function record(
   return {
     id,
     executionName: `20260301T060000Z-${String(id).padStart(4, '0')}`,
+    kind: fields.executionName?.startsWith('rollback-') ? ('rollback' as const) : ('retraining' as const),
     target: 'local',
     executionArn: null,
     status: 'SUCCEEDED',
@@ -83,10 +84,8 @@ export function shopRuns(): ExecutionRecord[] {
   ];
 }
 
-/** An in-memory application layer: what the web layer sees, without engine or store. */
-export class FakeApp implements DashboardApp {
-  readonly started: string[] = [];
-  readonly rolledBack: string[] = [];
+/** In-memory dashboard queries: what the pages see, without engine or store. */
+export class FakeQueries implements DashboardQueries {
   readonly steps = new Map<number, StateVisit[]>();
 
   constructor(readonly runsByPipeline: Map<string, ExecutionRecord[]>) {}
@@ -111,7 +110,7 @@ export class FakeApp implements DashboardApp {
   }
   async run(id: number) {
     const execution = [...this.runsByPipeline.values()].flat().find((run) => run.id === id);
-    return execution ? { execution, steps: this.steps.get(id) ?? [] } : undefined;
+    return execution ? { execution, visits: this.steps.get(id) ?? [] } : undefined;
   }
   async metricSeries(name: string, metric: string) {
     return metricSeries(this.runsByPipeline.get(name) ?? [], metric);
@@ -127,13 +126,5 @@ export class FakeApp implements DashboardApp {
   }
   async rollbackTarget() {
     return { target: version('v1') };
-  }
-  async startRun(name: string): Promise<RunRequestResult> {
-    this.started.push(name);
-    return { started: true, executionId: 99 };
-  }
-  async rollback(name: string) {
-    this.rolledBack.push(name);
-    return record({ pipelineName: name, executionName: 'rollback-x', solutionVersionArn: version('v1') });
   }
 }

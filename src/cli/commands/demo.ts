@@ -4,15 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parsePipelineConfig } from '../../config/pipelineConfig.js';
-import { demoParametersFile } from '../../demo/demoParameters.js';
+import { demoParametersFile, demoRunCommand } from '../../demo/demoParameters.js';
 import { DEMO_NAME, ensureDemoResources, writeShopExport } from '../../demo/demoShopSetup.js';
 import { generateShop } from '../../demo/syntheticShop.js';
-import { DEFAULT_STATE_DIR } from '../../engine/engine.js';
-import { buildDefinition } from '../../pipeline/definition/index.js';
-import { createLocalNotifier, runPipeline } from '../../pipeline/runner/index.js';
-import { exitCodeForRun } from '../exitCodes.js';
+import { DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
+import { notificationLine, openCommandApp } from '../appSession.js';
+import { ExitCodes, exitCodeForRun } from '../exitCodes.js';
 import type { CliIo } from '../io.js';
-import { openLocalRun } from '../localTarget.js';
 import { describeRun, progressPrinter } from '../runProgress.js';
 
 /** How many of the simulated weeks the team had already trained on before automating retraining. */
@@ -32,8 +30,15 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .action(async (flags: { stateDir: string; seed: string }) => {
       const started = performance.now();
       const say = (text: string) => io.out(`${text}\n`);
-      const local = await openLocalRun(flags.stateDir, undefined);
-      const endpoint = local.target.endpoint;
+      const app = await openCommandApp(io, {
+        stateDir: flags.stateDir,
+        command: 'demo',
+        ownership: 'if-free',
+      });
+      const endpoint = await app.connect().catch(async (error: unknown) => {
+        await app.close();
+        throw error;
+      });
       const clientConfig = {
         endpoint,
         region: 'us-east-1',
@@ -60,26 +65,33 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
 
         const paramsFile = join(flags.stateDir, DEMO_NAME, 'parameters.cfg');
         mkdirSync(join(flags.stateDir, DEMO_NAME), { recursive: true });
-        writeFileSync(paramsFile, demoParametersFile(resources));
+        const place = { paramsFile: displayPath(paramsFile), stackName: DEMO_NAME, stateDir: flags.stateDir };
+        const parametersText = demoParametersFile(resources, place);
+        writeFileSync(paramsFile, parametersText);
         say(`3. Wrote ${displayPath(paramsFile)} for them.`);
 
         writeShopExport(dataRoot, shop, Infinity);
         say(
           '4. The shop exported its newest data; retraining now (imports in parallel, train, gate, roll out):',
         );
-        const parsed = parsePipelineConfig(demoParametersFile(resources), paramsFile);
+        const parsed = parsePipelineConfig(parametersText, paramsFile);
         if (parsed.issues)
           throw new Error(`the demo wrote an invalid parameters file: ${JSON.stringify(parsed.issues)}`);
         const config = parsed.config;
         const progress = progressPrinter(io, DEMO_NAME);
-        const outcome = await runPipeline({
-          definition: buildDefinition(config, { pipelineName: DEMO_NAME }),
-          pipelineName: DEMO_NAME,
-          target: local.target,
-          store: local.store,
-          notifier: createLocalNotifier({ logger: local.logger }),
-          onEvent: progress.onEvent,
+        app.addPipeline({ name: DEMO_NAME, config });
+        app.subscribe((event) => {
+          const line = notificationLine(event);
+          if (line) io.out(`   ${line}`);
         });
+        const start = await app.startRun({ pipelineName: DEMO_NAME, onEvent: progress.onEvent });
+        if (start.kind !== 'started') {
+          progress.stop();
+          io.err(`skipped: ${start.kind === 'skipped' ? (start.execution.cause ?? '') : ''}\n`);
+          process.exitCode = ExitCodes.Skipped;
+          return;
+        }
+        const outcome = await start.finished;
         progress.stop();
         io.out(describeRun(outcome.execution, outcome.visits, config.gate.metric));
 
@@ -99,13 +111,13 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         say(
           `   Top picks for ${shopper}: ${itemList.map((item) => `${item.itemId} (${genreOf.get(item.itemId ?? '') ?? '?'})`).join(', ')}`,
         );
-        const params = displayPath(paramsFile);
+        const params = place.paramsFile;
         const stateDirFlag = `${flags.stateDir === DEFAULT_STATE_DIR ? '' : ` --state-dir ${flags.stateDir}`} --stack-name ${DEMO_NAME}`;
         say(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Next:`);
         say(
           `   npx personalize-retrain history${flags.stateDir === DEFAULT_STATE_DIR ? '' : ` --state-dir ${flags.stateDir}`}   # every run, with metrics`,
         );
-        say(`   npx personalize-retrain run --params ${params}${stateDirFlag}      # retrain again now`);
+        say(`   ${demoRunCommand(place)}      # retrain again now`);
         say(
           `   npx personalize-retrain serve --params ${params}${stateDirFlag}    # retrain on RetrainingRate`,
         );
@@ -116,7 +128,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
       } finally {
         personalize.destroy();
         runtime.destroy();
-        await local.close();
+        await app.close();
       }
     });
 }

@@ -6,7 +6,6 @@ import {
   processCredentialProbe,
   type CredentialProbe,
 } from '../../deploy/awsCredentials.js';
-import { synthesizePipeline } from '../../deploy/pipelineSynthesis.js';
 import {
   spawnToolkit,
   toolkitArguments,
@@ -61,8 +60,10 @@ export function registerDeployCommands(
       ),
   )
     .option('--output <dir>', 'cloud assembly directory', 'cdk.out')
-    .action((flags: SelectionFlags & { output: string }) => {
+    .action(async (flags: SelectionFlags & { output: string }) => {
       const { selection, config } = loadSelectedPipeline(flags);
+      // aws-cdk-lib and cdk-nag take a second to load: only synth pays for them.
+      const { synthesizePipeline } = await import('../../deploy/pipelineSynthesis.js');
       const result = synthesizePipeline({ config, stackName: selection.stackName, outdir: flags.output });
       io.out(
         `${result.templateFile}\n` +

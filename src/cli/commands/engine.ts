@@ -1,9 +1,12 @@
 import { Option, type Command } from 'commander';
 import pino from 'pino';
 import { DEFAULT_ENGINE_LIMITS, type EngineLimits } from '../../engine/context.js';
-import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR, exposureWarning, startEngine } from '../../engine/engine.js';
+import { exposureWarning } from '../../engine/engine.js';
 import { isExposedHost } from '../../shared/hostGuard.js';
+import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
+import { openCommandApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
+import { listenError, parsePort } from '../listen.js';
 
 interface EngineCommandOptions {
   port: number;
@@ -28,8 +31,9 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
     .summary('run the embedded Personalize-compatible engine')
     .description(
       'Run the embedded Personalize-compatible engine in the foreground. Point the AWS SDK or CLI at the URL it prints ' +
-        '(endpoint option), with any region and credentials. The limits below keep hostile or stuck input from holding ' +
-        'it; docs/ENGINE.md describes them.',
+        '(endpoint option), with any region and credentials. It owns the state dir: run, rollback, status and history ' +
+        'in other terminals use it. The limits below keep hostile or stuck input from holding it; docs/ENGINE.md ' +
+        'describes them.',
     )
     .addOption(
       new Option('--port <port>', 'TCP port to listen on (0 picks a free one)')
@@ -93,18 +97,26 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         maxConnections: options.maxConnections,
         answerCacheBytes: Math.floor(options.answerCacheMb * 1024 * 1024),
       };
-      const engine = await startEngine({
-        port: options.port,
-        host: options.host,
-        stateDir: options.stateDir,
-        ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
-        ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
-        allowedHosts: options.allowedHost,
-        limits,
-        logger: pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2)),
-      });
       if (isExposedHost(options.host)) io.err(`warning: ${exposureWarning(options.host)}\n`);
-      io.out(`personalize-retrain engine listening on ${engine.url} (state: ${engine.ctx.stateDir})\n`);
+      const app = await openCommandApp(io, {
+        stateDir: options.stateDir,
+        command: 'engine',
+        ownership: 'required',
+        engine: {
+          port: options.port,
+          host: options.host,
+          ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
+          ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
+          allowedHosts: options.allowedHost,
+          limits,
+        },
+        logger: pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, pino.destination(2)),
+      }).catch((error: unknown) => {
+        throw listenError(error, options.port, options.host);
+      });
+      io.out(
+        `personalize-retrain engine listening on ${app.personalizeEndpoint ?? '?'} (state: ${app.stateDir})\n`,
+      );
       await new Promise<void>((resolveStop) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
@@ -114,19 +126,11 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
-      await engine.close();
+      await app.close();
       io.out('engine stopped\n');
       // close() is bounded, but a worker thread stuck in a system call can keep the process alive.
       setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a whole number from 0 to 65535, got '${value}'`);
-  }
-  return port;
 }
 
 function positive(flag: string, whole = false): (value: string) => number {

@@ -1,16 +1,10 @@
 import { Option, type Command } from 'commander';
-import { buildDefinition } from '../../pipeline/definition/index.js';
-import {
-  createLocalNotifier,
-  newExecutionName,
-  runPipeline,
-  type RunTarget,
-} from '../../pipeline/runner/index.js';
-import { UserFacingError } from '../../shared/errors.js';
+import { regionOfArn, type RunPlacement } from '../../app/index.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import { notificationLine, openCommandApp } from '../appSession.js';
 import { ExitCodes, exitCodeForRun } from '../exitCodes.js';
 import type { CliIo } from '../io.js';
 import { loadSelectedPipeline } from '../loadConfig.js';
-import { openLocalRun } from '../localTarget.js';
 import { withPipelineOptions, type PipelineFlags } from '../pipelineOptions.js';
 import { describeRun, progressPrinter } from '../runProgress.js';
 
@@ -29,7 +23,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       .description(
         'Run one retraining cycle now: re-import the datasets, train a new solution version, gate it on its metrics ' +
           'and roll it out to the campaign. Locally against the embedded engine (default) or --endpoint, or on AWS ' +
-          'with --target aws. Exit status: 0 succeeded, 1 failed, 3 rejected by the metric gate, 4 skipped.',
+          'with --target aws. When another process (serve, engine, run) owns the state dir, the run uses its engine. ' +
+          'A run of the same pipeline in progress anywhere on the state dir makes this one SKIPPED. ' +
+          'Exit status: 0 succeeded, 1 failed, 3 rejected by the metric gate, 4 skipped.',
       ),
   )
     .option('--endpoint <url>', 'a Personalize-compatible endpoint to use instead of the embedded engine')
@@ -38,7 +34,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         .choices(['local', 'aws'])
         .default('local'),
     )
-    .option('--state-machine-arn <arn>', 'with --target aws: the state machine the stack deployed')
+    .option(
+      '--state-machine-arn <arn>',
+      'with --target aws: the state machine the stack deployed (its region is used)',
+    )
     .option(
       '--execution-name <name>',
       'name the execution (a re-run under the same name reuses what it created)',
@@ -46,66 +45,63 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--json', 'print the execution record as JSON instead of a summary')
     .action(async (flags: RunFlags) => {
       const { selection, config } = loadSelectedPipeline(flags);
-      if (flags.target === 'aws' && !flags.stateMachineArn) {
-        throw new UserFacingError(
-          '--target aws needs --state-machine-arn (the StateMachineArn output of the deployed stack).',
-          ExitCodes.InvalidInput,
-        );
+      let placement: RunPlacement = { kind: 'local' };
+      if (flags.target === 'aws') {
+        if (!flags.stateMachineArn)
+          throw new InvalidInputError(
+            '--target aws needs --state-machine-arn (the StateMachineArn output of the deployed stack).',
+          );
+        regionOfArn(flags.stateMachineArn);
+        placement = { kind: 'aws', stateMachineArn: flags.stateMachineArn };
       }
-      const local = await openLocalRun(flags.stateDir, flags.target === 'aws' ? 'aws' : flags.endpoint);
+      const app = await openCommandApp(io, {
+        stateDir: flags.stateDir,
+        command: 'run',
+        // Neither an AWS run nor one against another endpoint needs the state dir's engine.
+        ownership: flags.target === 'aws' || flags.endpoint ? 'none' : 'if-free',
+        pipelines: [{ name: selection.stackName, config }],
+        ...(flags.endpoint ? { personalize: { endpoint: flags.endpoint } } : {}),
+      });
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      const quietIo = flags.json ? { ...io, isTty: false, out: () => undefined } : io;
+      const progress = progressPrinter(quietIo, selection.stackName);
+      const unsubscribe = app.subscribe((event) => {
+        const line = notificationLine(event);
+        if (line) io.err(line);
+      });
       try {
-        const live = local.store.running(selection.stackName);
-        if (live.length > 0) {
-          const skipped = local.store.recordSkipped({
-            pipelineName: selection.stackName,
-            executionName: flags.executionName ?? newExecutionName(),
-            target: flags.target,
-            reason: `run ${live[0]?.executionName ?? ''} of this pipeline is still in progress`,
-          });
-          io.err(`skipped: ${skipped.cause ?? 'another run is in progress'}\n`);
+        const start = await app.startRun({
+          pipelineName: selection.stackName,
+          placement,
+          ...(flags.executionName ? { executionName: flags.executionName } : {}),
+          onEvent: progress.onEvent,
+          signal: controller.signal,
+        });
+        if (start.kind !== 'started') {
+          progress.stop();
+          const execution = start.kind === 'skipped' ? start.execution : undefined;
+          if (flags.json) io.out(`${JSON.stringify({ execution, steps: [] }, null, 2)}\n`);
+          io.err(`skipped: ${execution?.cause ?? 'another run is in progress'}\n`);
           process.exitCode = ExitCodes.Skipped;
           return;
         }
-        const target: RunTarget =
-          flags.target === 'aws'
-            ? { kind: 'aws', stateMachineArn: flags.stateMachineArn ?? '' }
-            : local.target;
-        const progress = progressPrinter(
-          flags.json ? { ...io, isTty: false, out: () => undefined } : io,
-          selection.stackName,
+        const outcome = await start.finished;
+        progress.stop();
+        io.out(
+          flags.json
+            ? `${JSON.stringify({ execution: outcome.execution, steps: outcome.visits }, null, 2)}\n`
+            : describeRun(outcome.execution, outcome.visits, config.gate.metric),
         );
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        process.once('SIGINT', abort);
-        process.once('SIGTERM', abort);
-        try {
-          const outcome = await runPipeline({
-            definition: buildDefinition(config, { pipelineName: selection.stackName }),
-            pipelineName: selection.stackName,
-            target,
-            store: local.store,
-            notifier: createLocalNotifier({
-              logger: local.logger,
-              ...(config.notificationUrl ? { url: config.notificationUrl } : {}),
-            }),
-            ...(flags.executionName ? { executionName: flags.executionName } : {}),
-            onEvent: progress.onEvent,
-            signal: controller.signal,
-          });
-          progress.stop();
-          io.out(
-            flags.json
-              ? `${JSON.stringify({ execution: outcome.execution, steps: outcome.visits }, null, 2)}\n`
-              : describeRun(outcome.execution, outcome.visits, config.gate.metric),
-          );
-          process.exitCode = exitCodeForRun(outcome.execution.status);
-        } finally {
-          progress.stop();
-          process.off('SIGINT', abort);
-          process.off('SIGTERM', abort);
-        }
+        process.exitCode = exitCodeForRun(outcome.execution.status);
       } finally {
-        await local.close();
+        progress.stop();
+        unsubscribe();
+        process.off('SIGINT', abort);
+        process.off('SIGTERM', abort);
+        await app.close();
       }
     });
 }

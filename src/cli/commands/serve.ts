@@ -1,23 +1,19 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { Option, type Command } from 'commander';
-import { ConfigError, loadPipelineConfig, type PipelineConfig } from '../../config/pipelineConfig.js';
+import { ConfigError, loadPipelineConfig } from '../../config/pipelineConfig.js';
 import { formatIssue } from '../../config/parametersFile.js';
 import { pipelineNameForFile, selectPipeline } from '../../config/pipelineSelection.js';
-import { DEFAULT_STATE_DIR } from '../../engine/engine.js';
-import { buildDefinition } from '../../pipeline/definition/index.js';
-import { createLocalNotifier, newExecutionName, runPipeline } from '../../pipeline/runner/index.js';
-import { RetrainingScheduler, type ScheduledPipeline } from '../../pipeline/scheduler.js';
-import { dashboardService } from '../../app/dashboardService.js';
-import { UserFacingError } from '../../shared/errors.js';
-import type { RunRequestResult } from '../../web/dashboardApp.js';
-import { buildDashboard, DEFAULT_DASHBOARD_PORT } from '../../web/dashboardServer.js';
-import { ExitCodes } from '../exitCodes.js';
+import type { AppEvent, HostedPipeline } from '../../app/index.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import { DEFAULT_SERVE_PORT, DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
+import { dashboardQueries } from '../../app/dashboardQueries.js';
+import { buildApiServer } from '../../web/apiServer.js';
+import { registerDashboard } from '../../web/dashboardServer.js';
+import { notificationLine, openCommandApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
-import { openLocalRun } from '../localTarget.js';
-import { parsePort } from './engine.js';
-import { historyLine } from './history.js';
+import { historyLine } from '../runTable.js';
+import { listen, parsePort } from '../listen.js';
 
 interface ServeFlags {
   readonly params: string[];
@@ -29,20 +25,19 @@ interface ServeFlags {
   readonly host: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-interface ServedPipeline extends ScheduledPipeline {
-  readonly config: PipelineConfig;
-}
-
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .summary('retrain each pipeline on its RetrainingRate until stopped')
+    .summary(
+      'retrain each pipeline on its RetrainingRate until stopped; web dashboard and JSON API on a loopback port',
+    )
     .description(
       'Retrain every configured pipeline on its RetrainingRate (UTC) until stopped (Ctrl-C or SIGTERM). Pass several ' +
         '--params files, or a folder of *.cfg files; each pipeline is named after its file. A pipeline never runs twice ' +
-        'at once (a fire during a run is recorded SKIPPED); different pipelines run in parallel.',
+        'at once (a fire during a run is recorded SKIPPED); different pipelines run in parallel. serve owns the state ' +
+        'dir: run, rollback, status and history in other terminals use it. Its web dashboard (/) and JSON API (/api/...) ' +
+        'listen on --port (docs/DASHBOARD.md); ' +
+        "calls that start runs or roll back need the token in the state dir's owner.json.",
     )
     .option(
       '--params <file-or-folder...>',
@@ -54,103 +49,90 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--endpoint <url>', 'a Personalize-compatible endpoint to use instead of the embedded engine')
     .option('--run-now', 'also start every pipeline once right away')
     .addOption(
-      new Option('--port <port>', 'port of the web dashboard and its /api/ (0 picks a free one)')
-        .default(DEFAULT_DASHBOARD_PORT)
+      new Option('--port <port>', 'TCP port of the dashboard and the JSON API (0 picks a free one)')
+        .default(DEFAULT_SERVE_PORT)
         .argParser(parsePort),
     )
-    .option('--host <host>', 'address the dashboard binds; keep it on loopback', '127.0.0.1')
+    .option('--host <host>', 'address the dashboard and API bind; keep it on loopback', '127.0.0.1')
     .action(async (flags: ServeFlags) => {
       const pipelines = loadPipelines(flags);
-      if (!LOOPBACK.has(flags.host))
-        io.err(
-          `warning: the dashboard binds ${flags.host}, reachable from other machines; its actions are token-protected but its pages are not.\n`,
+      const app = await openCommandApp(io, {
+        stateDir: flags.stateDir,
+        command: 'serve',
+        ownership: 'required',
+        pipelines,
+        ...(flags.endpoint ? { personalize: { endpoint: flags.endpoint } } : {}),
+      });
+      const token = app.apiToken ?? '';
+      const api = buildApiServer({
+        app,
+        token,
+        routes: [(server) => registerDashboard(server, { queries: dashboardQueries(app), token })],
+      });
+      try {
+        const apiUrl = await listen(api, flags.port, flags.host, io);
+        app.publishApi(apiUrl);
+        const metrics = new Map(pipelines.map((pipeline) => [pipeline.name, pipeline.config.gate.metric]));
+        app.subscribe((event) => io.out(serveLine(event, metrics.get(event.pipelineName) ?? '')));
+        app.startSchedule({ runNow: flags.runNow ?? false });
+        io.out(
+          `serving ${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'} from ${app.stateDir}\n` +
+            `  Personalize at ${app.personalizeEndpoint ?? '?'}\n  dashboard at ${apiUrl}/\n  API at ${apiUrl}/api/ (token in ${join(app.stateDir, 'owner.json')})\n`,
         );
-      const local = await openLocalRun(flags.stateDir, flags.endpoint);
-      // Callers of the dashboard's "run now" wait for the run's record, to answer with its id.
-      const starting = new Map<string, (result: RunRequestResult) => void>();
-      const scheduler = new RetrainingScheduler(pipelines, {
-        async run(pipeline, signal) {
-          const { config } = pipeline as ServedPipeline;
-          const outcome = await runPipeline({
-            definition: buildDefinition(config, { pipelineName: pipeline.name }),
-            pipelineName: pipeline.name,
-            target: local.target,
-            store: local.store,
-            notifier: createLocalNotifier({
-              logger: local.logger,
-              ...(config.notificationUrl ? { url: config.notificationUrl } : {}),
-            }),
-            signal,
-            onEvent(event) {
-              if (event.type !== 'execution-started') return;
-              starting.get(pipeline.name)?.({ started: true, executionId: event.execution.id });
-              starting.delete(pipeline.name);
-            },
-          });
-          io.out(`${historyLine(outcome.execution)}\n`);
-        },
-        skipped(pipeline, reason) {
-          const record = local.store.recordSkipped({
-            pipelineName: pipeline.name,
-            executionName: newExecutionName(),
-            target: 'local',
-            reason,
-          });
-          io.out(`${historyLine(record)}  (${reason})\n`);
-        },
-        onError(pipeline, error) {
-          const message = error instanceof Error ? error.message : String(error);
-          starting.get(pipeline.name)?.({ started: false, reason: message });
-          starting.delete(pipeline.name);
-          io.err(`${pipeline.name}: ${message}\n`);
-        },
-      });
-      scheduler.start();
-      const personalize = new PersonalizeClient({
-        endpoint: local.target.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-      const dashboard = buildDashboard({
-        logger: local.logger,
-        app: dashboardService({
-          pipelines,
-          store: local.store,
-          personalize,
-          nextRunAt: (name) => scheduler.nextRuns().find((next) => next.name === name)?.at,
-          startRun(name) {
-            const pipeline = pipelines.find((p) => p.name === name);
-            if (!pipeline || scheduler.isRunning(name))
-              return Promise.resolve({ started: false, reason: `a run of ${name} is still in progress` });
-            const started = new Promise<RunRequestResult>((resolveStart) => starting.set(name, resolveStart));
-            scheduler.fire(pipeline);
-            return started;
-          },
-          rollbackTarget: () => ({ reason: 'roll back with the rollback command for now' }),
-          rollback: () => Promise.reject(new Error('rollback is not available from the dashboard yet')),
-        }),
-      });
-      const dashboardUrl = await dashboard.listen(flags.port, flags.host);
-      io.out(
-        `serving ${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'} (Personalize at ${local.target.endpoint}):\n`,
-      );
-      for (const { name, at } of scheduler.nextRuns())
-        io.out(`  ${name}: next run ${at?.toISOString() ?? 'never'}\n`);
-      io.out(`dashboard: ${dashboardUrl}/\n`);
-      if (flags.runNow) for (const pipeline of pipelines) scheduler.fire(pipeline);
-      await new Promise<void>((resolveStop) => {
-        process.once('SIGINT', () => resolveStop());
-        process.once('SIGTERM', () => resolveStop());
-      });
-      io.out('stopping: runs in progress are recorded ABORTED and resume under their own name next time\n');
-      await dashboard.server.close();
-      await scheduler.stop();
-      personalize.destroy();
-      await local.close();
+        for (const pipeline of app.status().pipelines.filter((p) => p.hosted))
+          io.out(`  ${pipeline.name}: next run ${formatTime(pipeline.nextRunAt)}\n`);
+        await waitForStopSignal();
+        const inFlight = app
+          .status()
+          .pipelines.flatMap((p) => p.running.filter((run) => run.ownerPid === process.pid));
+        io.out(
+          inFlight.length === 0
+            ? 'stopping: no run in progress\n'
+            : `stopping: aborting ${inFlight.map((run) => `${run.pipelineName} ${run.executionName}`).join(', ')}; ` +
+                'an aborted run is recorded ABORTED and resumes under its own name at the next run\n',
+        );
+      } finally {
+        await api.close();
+        await app.close();
+      }
+      io.out('stopped\n');
     });
 }
 
-function loadPipelines(flags: ServeFlags): ServedPipeline[] {
+function serveLine(event: AppEvent, metric: string): string {
+  const notification = notificationLine(event);
+  if (notification) return notification;
+  if (event.type === 'schedule') return `  ${event.pipelineName}: next run ${formatTime(event.nextRunAt)}\n`;
+  if (event.type !== 'run') return '';
+  const run = event.event;
+  if (run.type === 'execution-started')
+    return `${run.execution.pipelineName}: run ${run.execution.executionName} started\n`;
+  if (run.type !== 'execution-finished') return '';
+  const execution = run.execution;
+  const reason =
+    execution.status === 'SUCCEEDED' || !execution.cause
+      ? ''
+      : `\n  reason: ${execution.error ? `${execution.error}: ` : ''}${execution.cause}`;
+  return `${historyLine(execution, metric)}${reason}\n`;
+}
+
+function formatTime(at: number | null): string {
+  return at === null ? 'never' : new Date(at).toISOString();
+}
+
+function waitForStopSignal(): Promise<void> {
+  return new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function loadPipelines(flags: ServeFlags): HostedPipeline[] {
   const inputs = flags.params.length > 0 ? flags.params : [selectPipeline({}).paramsFile];
   const files = inputs.flatMap((input) => {
     try {
@@ -163,10 +145,9 @@ function loadPipelines(flags: ServeFlags): ServedPipeline[] {
       .sort()
       .map((name) => join(input, name));
   });
-  if (files.length === 0)
-    throw new UserFacingError(`no *.cfg files in ${inputs.join(', ')}.`, ExitCodes.InvalidInput);
+  if (files.length === 0) throw new InvalidInputError(`no *.cfg files in ${inputs.join(', ')}.`);
   const problems: string[] = [];
-  const pipelines: ServedPipeline[] = [];
+  const pipelines: HostedPipeline[] = [];
   for (const file of files) {
     try {
       const config = loadPipelineConfig(file);
@@ -174,12 +155,12 @@ function loadPipelines(flags: ServeFlags): ServedPipeline[] {
         files.length === 1
           ? selectPipeline({ stackName: flags.stackName }).stackName
           : pipelineNameForFile(file);
-      pipelines.push({ name, schedule: config.retrainingRate, config });
+      pipelines.push({ name, config });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.issues.map(formatIssue));
     }
   }
-  if (problems.length > 0) throw new UserFacingError(problems.join('\n'), ExitCodes.InvalidInput);
+  if (problems.length > 0) throw new InvalidInputError(problems.join('\n'));
   return pipelines;
 }

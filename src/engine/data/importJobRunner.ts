@@ -67,7 +67,11 @@ async function runImport(ctx: EngineContext, job: ScheduledImport): Promise<void
  */
 function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./importWorker.js', import.meta.url), {
+      workerData: data,
+      // Not the parent's flags (see trainingWorkerClient.ts).
+      execArgv: [],
+    });
     let versionId: number | undefined;
     let settled = false;
     let committing = false;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { capMessage } from '../../shared/echo.js';
-import type { EngineContext } from '../context.js';
+import type { EngineContext, TrainingGate } from '../context.js';
 import { readDatasetTable } from '../data/datasetTable.js';
 import { INTERRUPTED } from '../store/recovery.js';
 import type { SolutionRecord } from '../store/solutionRecords.js';
@@ -69,6 +69,7 @@ export async function runTraining(
   let timedOut = false;
   const started = performance.now();
   try {
+    if (ctx.trainingGate) await holdAtGate(ctx, ctx.trainingGate, versionArn);
     const recipe = findRecipe(solution.recipeArn);
     if (!recipe) throw new Error(`recipe ${solution.recipeArn} is not supported`);
     const tables = trainingTables(ctx, solution.datasetGroupArn);
@@ -121,5 +122,21 @@ export async function runTraining(
           ? capMessage(error.message)
           : capMessage(String(error));
     transitionSolutionVersion(ctx.db, versionArn, ['CREATE IN_PROGRESS'], 'CREATE FAILED', ctx.now(), reason);
+  }
+}
+
+/** Waits at the test gate; a stop (or the engine closing) meanwhile ends the training as stopped. */
+async function holdAtGate(ctx: EngineContext, gate: TrainingGate, versionArn: string): Promise<void> {
+  const held = new AbortController();
+  ctx.trainingRuns.set(versionArn, { stop: () => held.abort() });
+  try {
+    await Promise.race([
+      gate(versionArn, held.signal),
+      new Promise<never>((_resolve, reject) =>
+        held.signal.addEventListener('abort', () => reject(new TrainingStoppedError()), { once: true }),
+      ),
+    ]);
+  } finally {
+    ctx.trainingRuns.delete(versionArn);
   }
 }

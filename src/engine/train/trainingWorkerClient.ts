@@ -31,7 +31,12 @@ export interface TrainingRunOptions {
 export function startTrainingRun(request: TrainingRequest, options: TrainingRunOptions = {}): TrainingRun {
   const stopFlag = new SharedArrayBuffer(4);
   const input: WorkerInput = { request, stopFlag };
-  const worker = new Worker(new URL('./trainingWorker.js', import.meta.url), { workerData: input });
+  const worker = new Worker(new URL('./trainingWorker.js', import.meta.url), {
+    workerData: input,
+    // Not the parent's flags: a parent started with `--input-type=module -e …` would make the
+    // worker evaluate that script instead of its own file.
+    execArgv: [],
+  });
   let stopped = false;
   const outcome = new Promise<TrainingOutcome>((resolve, reject) => {
     let settled = false;

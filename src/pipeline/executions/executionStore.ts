@@ -25,6 +25,11 @@ export interface ExecutionStoreOptions {
   /** @default os.hostname() */
   readonly host?: string;
   readonly isProcessAlive?: (pid: number) => boolean;
+  /**
+   * Mark RUNNING rows of dead local processes ABORTED at open. @default true. Only a state dir's
+   * owner recovers; its clients and read-only queries leave the rows to it.
+   */
+  readonly recoverOrphans?: boolean;
 }
 
 export interface BeginExecution {
@@ -42,6 +47,11 @@ export interface FinishExecution {
   readonly cause?: string | null;
   readonly output?: unknown;
 }
+
+/** What `claim` did: started a RUNNING run, or recorded a SKIPPED one because a run was in progress. */
+export type ClaimResult =
+  | { readonly kind: 'started'; readonly execution: ExecutionRecord }
+  | { readonly kind: 'skipped'; readonly execution: ExecutionRecord; readonly runningId: number };
 
 export interface SkippedExecution {
   readonly pipelineName: string;
@@ -68,11 +78,38 @@ export class ExecutionStore {
     this.now = options.now ?? Date.now;
     this.pid = options.pid ?? process.pid;
     this.host = options.host ?? hostname();
-    this.abortedAtOpen = abortOrphanedExecutions(db, {
-      host: this.host,
-      now: this.now(),
-      isAlive: options.isProcessAlive ?? isProcessAlive,
-    });
+    this.abortedAtOpen =
+      options.recoverOrphans === false
+        ? []
+        : abortOrphanedExecutions(db, {
+            host: this.host,
+            now: this.now(),
+            isAlive: options.isProcessAlive ?? isProcessAlive,
+          });
+  }
+
+  /**
+   * The skip rule, safe across processes: in one IMMEDIATE transaction (SQLite lets one writer in at
+   * a time, whichever process it is), begins the run only if no run of its pipeline is RUNNING, and
+   * otherwise records it SKIPPED naming the run in progress. Two processes asking at once get one
+   * `started` and one `skipped`, never two RUNNING rows.
+   */
+  claim(input: BeginExecution): ClaimResult {
+    return this.claimOrSkip(input, true) as ClaimResult;
+  }
+
+  private claimOrSkip(input: BeginExecution, begin: boolean): ClaimResult | undefined {
+    return this.db
+      .transaction((): ClaimResult | undefined => {
+        const live = this.running(input.pipelineName)[0];
+        if (!live) return begin ? { kind: 'started', execution: this.begin(input) } : undefined;
+        const execution = this.recordSkipped({
+          ...input,
+          reason: `run ${live.executionName} (id ${live.id}) of this pipeline is still in progress`,
+        });
+        return { kind: 'skipped', execution, runningId: live.id };
+      })
+      .immediate();
   }
 
   begin(input: BeginExecution): ExecutionRecord {
@@ -156,6 +193,15 @@ export class ExecutionStore {
     return this.require(id);
   }
 
+  /**
+   * Records a SKIPPED run and returns it if a run of the pipeline is RUNNING; otherwise records
+   * nothing. A cheap first check before a run sets up; `claim` still decides at the start.
+   */
+  skipIfRunning(input: BeginExecution): ExecutionRecord | undefined {
+    const result = this.claimOrSkip(input, false);
+    return result?.kind === 'skipped' ? result.execution : undefined;
+  }
+
   /** A run that was not started (one of the same pipeline was still running): kept so `history` shows it. */
   recordSkipped(input: SkippedExecution): ExecutionRecord {
     const at = this.now();
@@ -173,15 +219,32 @@ export class ExecutionStore {
     return row ? executionFromRow(row) : undefined;
   }
 
-  /** Newest first. */
-  list(filter: { readonly pipelineName?: string; readonly limit?: number } = {}): ExecutionRecord[] {
-    const rows = (
-      filter.pipelineName === undefined
-        ? this.db.prepare(`SELECT * FROM executions ORDER BY id DESC LIMIT ?`).all(filter.limit ?? -1)
-        : this.db
-            .prepare(`SELECT * FROM executions WHERE pipeline = ? ORDER BY id DESC LIMIT ?`)
-            .all(filter.pipelineName, filter.limit ?? -1)
-    ) as ExecutionRow[];
+  /** Newest first; `beforeId` pages on from the last id seen. */
+  list(
+    filter: { readonly pipelineName?: string; readonly limit?: number; readonly beforeId?: number } = {},
+  ): ExecutionRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM executions WHERE (? IS NULL OR pipeline = ?) AND (? IS NULL OR id < ?)
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(
+        filter.pipelineName ?? null,
+        filter.pipelineName ?? null,
+        filter.beforeId ?? null,
+        filter.beforeId ?? null,
+        filter.limit ?? -1,
+      ) as ExecutionRow[];
+    return rows.map(executionFromRow);
+  }
+
+  /** The latest run of every pipeline in the history, by pipeline name. */
+  latestPerPipeline(): ExecutionRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM executions WHERE id IN (SELECT max(id) FROM executions GROUP BY pipeline) ORDER BY pipeline`,
+      )
+      .all() as ExecutionRow[];
     return rows.map(executionFromRow);
   }
 
@@ -232,6 +295,7 @@ export class ExecutionStore {
   }
 }
 
+/** Opens (creating when needed) the store at `path`; the schema is applied in one IMMEDIATE transaction. */
 export function openExecutionStore(path: string, options: ExecutionStoreOptions = {}): ExecutionStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);

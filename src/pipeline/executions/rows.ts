@@ -1,10 +1,11 @@
-import type {
-  ExecutionRecord,
-  ExecutionStatus,
-  ExecutionTarget,
-  SolutionMetrics,
-  StateVisit,
-  StateVisitOutcome,
+import {
+  ROLLBACK_PREFIX,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type ExecutionTarget,
+  type SolutionMetrics,
+  type StateVisit,
+  type StateVisitOutcome,
 } from './types.js';
 
 export interface ExecutionRow {
@@ -51,6 +52,7 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
     id: row.id,
     pipelineName: row.pipeline,
     executionName: row.execution_name,
+    kind: row.execution_name.startsWith(ROLLBACK_PREFIX) ? 'rollback' : 'retraining',
     target: row.target as ExecutionTarget,
     executionArn: row.execution_arn,
     status: row.status as ExecutionStatus,

@@ -15,11 +15,18 @@ export type ExecutionTarget = 'local' | 'aws';
 
 export type SolutionMetrics = Readonly<Record<string, number>>;
 
+/** A retraining run trains and maybe deploys; a rollback puts an earlier version back on the campaign. */
+export type RunKind = 'retraining' | 'rollback';
+
+/** Rollbacks are recorded under execution names with this prefix, which is how their kind is known. */
+export const ROLLBACK_PREFIX = 'rollback-';
+
 /** One retraining run as stored. Times are epoch milliseconds. */
 export interface ExecutionRecord {
   readonly id: number;
   readonly pipelineName: string;
   readonly executionName: string;
+  readonly kind: RunKind;
   readonly target: ExecutionTarget;
   /** The Step Functions execution ARN (AWS target) or the local equivalent. */
   readonly executionArn: string | null;
@@ -30,8 +37,10 @@ export interface ExecutionRecord {
   readonly ownerHost: string | null;
   /** The ABORTED execution this one resumed under the same execution name. */
   readonly resumedFrom: number | null;
+  /** The version the run trained; for a rollback, the version it put back (to). */
   readonly solutionVersionArn: string | null;
   readonly metrics: SolutionMetrics | null;
+  /** The version the campaign served when the run compared or deployed; for a rollback, the one it replaced (from). */
   readonly previousSolutionVersionArn: string | null;
   readonly previousMetrics: SolutionMetrics | null;
   readonly error: string | null;

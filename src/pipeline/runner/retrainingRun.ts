@@ -3,7 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition as BuiltDefinition } from '../definition/asl.js';
 import type { ExecutionStore } from '../executions/executionStore.js';
-import type { ExecutionRecord, StateVisit } from '../executions/types.js';
+import type { ExecutionFacts, ExecutionRecord, StateVisit } from '../executions/types.js';
 import { executeOnAws } from './awsExecution.js';
 import { FactsCollector } from './executionFacts.js';
 import { isValidExecutionName, newExecutionName } from './executionName.js';
@@ -61,6 +61,18 @@ export interface RetrainingRunOptions {
   readonly waitOverrideMs?: number;
   /** Local target: every retry waits this many ms instead of its backoff (tests). */
   readonly retryOverrideMs?: number;
+  /**
+   * The skip rule: begin only if no run of the pipeline is RUNNING in the store (any process);
+   * otherwise record this one SKIPPED and return it without executing anything. @default false
+   */
+  readonly skipWhileRunning?: boolean;
+  /**
+   * Called once the run is recorded RUNNING, before anything executes. Throwing ends the run
+   * ABORTED with the error's message as its cause (it resumes under its name next time).
+   */
+  readonly beforeExecute?: (execution: ExecutionRecord) => void;
+  /** Facts the caller knows better than the collector (a rollback's from and to versions). */
+  readonly facts?: (collected: ExecutionFacts) => ExecutionFacts;
 }
 
 export interface RetrainingRunOutcome {
@@ -88,13 +100,18 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
     target.kind === 'endpoint'
       ? `arn:aws:states:${target.region ?? 'us-east-1'}:${target.account ?? '000000000000'}:execution:${options.pipelineName}:${executionName}`
       : undefined;
-  const started = store.begin({
+  const begin = {
     pipelineName: options.pipelineName,
     executionName,
-    target: target.kind === 'aws' ? 'aws' : 'local',
+    target: target.kind === 'aws' ? ('aws' as const) : ('local' as const),
     ...(localArn ? { executionArn: localArn } : {}),
     ...(resumed ? { resumedFrom: resumed.id } : {}),
-  });
+  };
+  const claim = options.skipWhileRunning
+    ? store.claim(begin)
+    : { kind: 'started' as const, execution: store.begin(begin) };
+  if (claim.kind === 'skipped') return { execution: claim.execution, visits: [], notifications: [] };
+  const started = claim.execution;
   options.onEvent?.({ type: 'execution-started', execution: started });
 
   const facts = new FactsCollector();
@@ -107,6 +124,11 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
   };
 
   let end: TerminalState;
+  try {
+    options.beforeExecute?.(started);
+  } catch (error) {
+    return finish({ kind: 'aborted', cause: error instanceof Error ? error.message : String(error) });
+  }
   try {
     end = await execute(
       options,
@@ -128,16 +150,21 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
       cause: error instanceof Error ? error.message : String(error),
     };
   }
-  const verdict = judge(end);
-  const execution = store.finish(started.id, {
-    status: verdict.status,
-    facts: facts.facts(),
-    error: verdict.error,
-    cause: verdict.cause,
-    output: end.kind === 'succeeded' ? end.output : null,
-  });
-  options.onEvent?.({ type: 'execution-finished', execution });
-  return { execution, visits: [...visits.values()].sort((a, b) => a.seq - b.seq), notifications };
+  return finish(end);
+
+  function finish(terminal: TerminalState): RetrainingRunOutcome {
+    const verdict = judge(terminal);
+    const collected = facts.facts();
+    const execution = store.finish(started.id, {
+      status: verdict.status,
+      facts: options.facts ? options.facts(collected) : collected,
+      error: verdict.error,
+      cause: verdict.cause,
+      output: terminal.kind === 'succeeded' ? terminal.output : null,
+    });
+    options.onEvent?.({ type: 'execution-finished', execution });
+    return { execution, visits: [...visits.values()].sort((a, b) => a.seq - b.seq), notifications };
+  }
 }
 
 async function execute(

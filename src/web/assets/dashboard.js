@@ -12,10 +12,10 @@ function say(text) {
 async function act(url) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'x-dashboard-token': token },
+    headers: { authorization: `Bearer ${token}` },
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.message ?? `${response.status} ${response.statusText}`);
+  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
   return body;
 }
 
@@ -71,7 +71,13 @@ document.addEventListener('click', (event) => {
     target.disabled = true;
     say('Starting a run…');
     act(`/api/pipelines/${pipeline}/runs`)
-      .then((body) => say(`Run ${body.runId} started.`))
+      .then(({ kind, execution }) =>
+        say(
+          kind === 'started'
+            ? `Run ${execution.id} started.`
+            : `Not started: ${execution.cause ?? 'a run of this pipeline is in progress'}.`,
+        ),
+      )
       .catch((error) => say(`Not started: ${error.message}`))
       .finally(() => void refresh());
   } else if (target.dataset.action === 'rollback') {
@@ -79,11 +85,13 @@ document.addEventListener('click', (event) => {
     target.closest('dialog')?.close();
     say('Rolling back…');
     act(`/api/pipelines/${pipeline}/rollback`)
-      .then((body) =>
+      .then(({ kind, execution, plan }) =>
         say(
-          body.run.status === 'SUCCEEDED'
-            ? `Rolled back: the campaign serves ${body.run.solutionVersionArn ?? 'the previous version'} again.`
-            : `Rollback ${body.run.status}: ${body.run.cause ?? body.run.error ?? ''}`,
+          kind === 'started'
+            ? `Rollback ${execution.id} started.`
+            : kind === 'unchanged'
+              ? `The campaign already serves ${plan.to}.`
+              : `Not started: ${execution.cause ?? 'a run of this pipeline is in progress'}.`,
         ),
       )
       .catch((error) => say(`Rollback refused: ${error.message}`))

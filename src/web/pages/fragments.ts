@@ -1,12 +1,11 @@
 import type { PipelineAlarm } from '../../app/pipelineHealth.js';
-import { runKind } from '../../app/runKind.js';
-import type { ExecutionRecord } from '../../pipeline/executions/index.js';
+import type { ExecutionRecord } from '../../app/index.js';
 import { formatDurationMs, formatMetricValue, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
 
 /** A run's outcome as a coloured word; a rollback says so. */
 export function outcomeBadge(run: ExecutionRecord): Html {
-  const rollback = runKind(run) === 'rollback';
+  const rollback = run.kind === 'rollback';
   return html`<span class="badge status-${run.status.toLowerCase()}"
     >${rollback ? `rollback ${run.status}` : run.status}</span
   >`;

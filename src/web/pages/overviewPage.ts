@@ -1,6 +1,6 @@
 import { formatAge, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
-import type { CampaignView, PipelineView } from '../dashboardApp.js';
+import type { CampaignView, PipelineView } from '../../app/dashboardQueries.js';
 import { maskUrl } from '../secrets.js';
 import { versionName } from '../metricChart.js';
 import { alarmBadge, outcomeBadge, runDuration } from './fragments.js';
@@ -12,7 +12,10 @@ export interface OverviewEntry {
 
 export function campaignLine(campaign: CampaignView | null): Html {
   if (!campaign) return html`<span class="muted">no campaign configured</span>`;
-  return html`<span class="mono campaign-serves" data-version="${campaign.solutionVersionArn ?? ''}" title="${campaign.solutionVersionArn ?? ''}"
+  return html`<span
+      class="mono campaign-serves"
+      data-version="${campaign.solutionVersionArn ?? ''}"
+      title="${campaign.solutionVersionArn ?? ''}"
       >${campaign.solutionVersionArn ? versionName(campaign.solutionVersionArn) : 'nothing'}</span
     >
     ${campaign.since !== null ? html`<span class="muted">since ${formatTime(campaign.since)}</span>` : ''}

@@ -1,6 +1,6 @@
 import type { MetricSeries } from '../../app/metricSeries.js';
-import type { ExecutionRecord } from '../../pipeline/executions/index.js';
-import type { CampaignView, PipelineView } from '../dashboardApp.js';
+import type { ExecutionRecord } from '../../app/index.js';
+import type { CampaignView, PipelineView } from '../../app/dashboardQueries.js';
 import { formatAge, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
 import { metricChart, versionName } from '../metricChart.js';

@@ -1,5 +1,5 @@
-import { runKind } from '../../app/runKind.js';
-import type { PipelineView, RunDetail } from '../dashboardApp.js';
+import type { PipelineView } from '../../app/dashboardQueries.js';
+import type { RunDetail } from '../../app/index.js';
 import { formatDurationMs, formatMetricValue, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
 import { maskUrlsInText } from '../secrets.js';
@@ -7,7 +7,7 @@ import { outcomeBadge, runDuration } from './fragments.js';
 
 /** The gate's numbers and what it decided, as far as the record tells. */
 function gateDecision({ execution }: RunDetail, pipeline: PipelineView | undefined): Html {
-  if (runKind(execution) === 'rollback' || (!execution.metrics && !execution.previousMetrics)) return html``;
+  if (execution.kind === 'rollback' || (!execution.metrics && !execution.previousMetrics)) return html``;
   const metric = pipeline?.gate.metric ?? 'normalized_discounted_cumulative_gain_at_10';
   const output = execution.output as { Reason?: unknown } | null;
   const decision =
@@ -46,7 +46,7 @@ function gateDecision({ execution }: RunDetail, pipeline: PipelineView | undefin
 /** Visits that only route (Choice, Pass) clutter the timeline; failed ones stay. */
 const ROUTING_TYPES = new Set(['Choice', 'Pass']);
 
-function timeline({ execution, steps: visits }: RunDetail, now: number): Html {
+function timeline({ execution, visits }: RunDetail, now: number): Html {
   if (visits.length === 0) return html`<p class="empty">No steps recorded.</p>`;
   const steps = visits.filter(
     (v) => !ROUTING_TYPES.has(v.stateType) || v.outcome === 'FAILED' || v.outcome === 'CAUGHT',
@@ -101,7 +101,7 @@ function timeline({ execution, steps: visits }: RunDetail, now: number): Html {
 /** One run: outcome, error, the gate's decision, the versions involved and every state visit. */
 export function runPage(detail: RunDetail, pipeline: PipelineView | undefined, now: number): Html {
   const run = detail.execution;
-  const rollback = runKind(run) === 'rollback';
+  const rollback = run.kind === 'rollback';
   return html`<h1>
       ${rollback ? 'Rollback' : 'Run'} <span class="mono">${run.executionName}</span> ${outcomeBadge(run)}
     </h1>

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { DashboardApp } from '../dashboardApp.js';
+import type { DashboardQueries } from '../../app/dashboardQueries.js';
 import type { Html } from '../html.js';
 import { layout, type PageFrame } from '../pages/layout.js';
 import { notFoundPage } from '../pages/notFoundPage.js';
@@ -9,7 +9,7 @@ import { runPage } from '../pages/runPage.js';
 import { parseLimit, parseRunId } from './params.js';
 
 export interface PageContext {
-  readonly app: DashboardApp;
+  readonly queries: DashboardQueries;
   readonly token: string;
   readonly now: () => number;
 }
@@ -23,7 +23,7 @@ export function sendNotFoundPage(reply: FastifyReply, token: string, what: strin
 }
 
 /** The HTML views: each asks the application layer, then renders on the server. */
-export function registerPageRoutes(server: FastifyInstance, { app, token, now }: PageContext): void {
+export function registerPageRoutes(server: FastifyInstance, { queries: app, token, now }: PageContext): void {
   server.get('/', async (_request, reply) => {
     const pipelines = await app.pipelines();
     const entries = await Promise.all(

@@ -1,0 +1,29 @@
+import { openRetrainingApp, type AppEvent, type OpenAppOptions, type RetrainingApp } from '../app/index.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Opens the application layer for a command, telling the user when it waits for other processes'
+ * runs before it can stop (a short-lived owner whose engine they use).
+ */
+export function openCommandApp(
+  io: CliIo,
+  options: Omit<OpenAppOptions, 'onWaitForClients'>,
+): Promise<RetrainingApp> {
+  return openRetrainingApp({
+    ...options,
+    onWaitForClients: (runs) =>
+      io.err(
+        `waiting for ${runs.length} run${runs.length === 1 ? '' : 's'} of other processes on this engine to finish ` +
+          `(${runs.map((run) => `${run.pipelineName} ${run.executionName}, pid ${run.ownerPid ?? '?'}`).join('; ')})\n`,
+      ),
+  });
+}
+
+/** One line per notification a run sends, so outcomes are visible without LOG_LEVEL. */
+export function notificationLine(event: AppEvent): string | undefined {
+  if (event.type !== 'notification') return undefined;
+  const { notification, receipt } = event;
+  const subject = notification.subject ?? 'pipeline notification';
+  const delivery = receipt.deliveryError ? ` (webhook failed: ${receipt.deliveryError})` : '';
+  return `notified: ${subject}${delivery}\n`;
+}

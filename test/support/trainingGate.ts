@@ -1,0 +1,35 @@
+import type { TrainingGate } from '../../src/engine/context.js';
+
+/**
+ * An engine training gate a test controls: every training waits at it in CREATE IN_PROGRESS until
+ * the test releases it, so "a run still training" lasts exactly as long as the test needs.
+ */
+export class HeldTrainings {
+  private readonly waiting = new Map<string, () => void>();
+  private readonly arrivals: ((arn: string) => void)[] = [];
+  private readonly arrived: string[] = [];
+
+  readonly gate: TrainingGate = (solutionVersionArn) =>
+    new Promise<void>((release) => {
+      this.waiting.set(solutionVersionArn, release);
+      const next = this.arrivals.shift();
+      if (next) next(solutionVersionArn);
+      else this.arrived.push(solutionVersionArn);
+    });
+
+  /** Resolves with the ARN of the next training that reaches the gate (or one already there). */
+  nextArrival(): Promise<string> {
+    const already = this.arrived.shift();
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => this.arrivals.push(resolve));
+  }
+
+  /** Lets every held training (or one) go on and train. */
+  release(solutionVersionArn?: string): void {
+    for (const [arn, release] of this.waiting) {
+      if (solutionVersionArn !== undefined && arn !== solutionVersionArn) continue;
+      this.waiting.delete(arn);
+      release();
+    }
+  }
+}
