@@ -36,7 +36,7 @@ async function withServe<T>(use: (url: string) => Promise<T>): Promise<T> {
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (chunk: string) => {
         output += chunk;
-        const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        const match = /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
         if (match?.[1]) resolve(match[1]);
       });
       child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${output}`)));

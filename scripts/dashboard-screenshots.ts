@@ -42,7 +42,7 @@ try {
     serve.stdout.setEncoding('utf8');
     serve.stdout.on('data', (chunk: string) => {
       output += chunk;
-      const match = /dashboard(?::| at) (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) resolve(match[1]);
     });
     serve.once('exit', (code) => reject(new Error(`serve exited (${code}): ${output}`)));

@@ -22,7 +22,13 @@ export function registerDashboardApiRoutes(server: FastifyInstance, queries: Das
     async (request, reply) => {
       const pipeline = await find(request.params.name);
       if (!pipeline) return reply.code(404).send(unknown(request.params.name));
-      return pipelineJson(pipeline, await queries.campaign(pipeline.name));
+      return {
+        name: pipeline.name,
+        retrainingRate: pipeline.schedule,
+        campaignArn: pipeline.campaignArn,
+        gate: pipeline.gate,
+        ...pipelineJson(pipeline, await queries.campaign(pipeline.name)),
+      };
     },
   );
 
