@@ -1,9 +1,10 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { EngineOptions, RunningEngine } from '../engine/engine.js';
 import { isProcessAlive } from '../pipeline/executions/recovery.js';
 import { InvalidInputError, StateDirOwnedError } from '../shared/errors.js';
+import { makeDirectory } from '../shared/makeDirectory.js';
 import { readOwnerRecord, tryAcquireOwnerLock, type OwnerLock, type OwnerRecord } from './ownerLock.js';
 
 /**
@@ -90,7 +91,7 @@ export class StateDirAccess {
    */
   async personalizeEndpoint(): Promise<string> {
     if (this.options.endpoint) return this.options.endpoint;
-    if (!this.exists) mkdirSync(this.stateDir, { recursive: true });
+    if (!this.exists) makeDirectory(this.stateDir);
     const deadline = Date.now() + (this.options.ownerWaitMs ?? 30_000);
     for (;;) {
       if (!this.lock && this.options.ownership !== 'none') this.lock = tryAcquireOwnerLock(this.stateDir);
@@ -165,7 +166,7 @@ function checkStateDir(stateDir: string, create: boolean): boolean {
       throw new InvalidInputError(`cannot read the state dir ${stateDir}: ${(error as Error).message}`);
     if (!create) return false;
     try {
-      mkdirSync(stateDir, { recursive: true });
+      makeDirectory(stateDir);
     } catch (mkdirError) {
       throw new InvalidInputError(
         `cannot create the state dir ${stateDir} (${(mkdirError as NodeJS.ErrnoException).code ?? (mkdirError as Error).message}): ` +

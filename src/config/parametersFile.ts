@@ -17,7 +17,18 @@ export interface ConfigIssue {
 
 export function formatIssue(issue: ConfigIssue): string {
   const where = issue.line > 0 ? `${issue.file}:${issue.line}` : issue.file;
-  return `${where} ${issue.key}: ${issue.message} Fix: ${issue.fix}`;
+  return `${where} ${printable(issue.key)}: ${printable(issue.message)} Fix: ${issue.fix}`;
+}
+
+/**
+ * Text from the file as it may be shown on a terminal: control characters and undecodable bytes
+ * (a binary file given by mistake) are escaped, so they cannot garble or drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, (char) =>
+    char === '\ufffd' ? '\\ufffd' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /**

@@ -234,7 +234,19 @@ export function parsePipelineConfig(
     }
     if (entry.value === '') continue;
     const problem = rule.check(entry.value);
-    if (problem) issues.push({ file, line: entry.line, key: entry.key, ...problem });
+    if (problem)
+      issues.push({
+        file,
+        line: entry.line,
+        key: entry.key,
+        ...problem,
+        // Shell habit: single quotes stay part of the value here, and then nothing matches.
+        ...(/^'.*'$/.test(entry.value)
+          ? {
+              fix: `${problem.fix} Single quotes are kept as part of the value: remove them (or use double quotes).`,
+            }
+          : {}),
+      });
     else values.set(entry.key, entry);
   }
   const invalid = new Set(issues.map((issue) => issue.key));
@@ -282,6 +294,7 @@ export function parsePipelineConfig(
       fix: 'set at least one pair, e.g. UserInteractionDatasetArn and S3UserInteractionDatasourcePath.',
     });
   }
+  issues.push(...misplacedArns(values, file));
   if (issues.length > 0) return { issues: issues.sort((a, b) => a.line - b.line) };
 
   const optional = <K extends string>(key: string, name: K) => {
@@ -311,6 +324,33 @@ export function parsePipelineConfig(
       ...optional('NotificationEmail', 'notificationEmail'),
     },
   };
+}
+
+/**
+ * The datasets and the campaign must be in the solution's account and region: Step Functions calls
+ * Personalize in its own region, and the stack is deployed where the solution is. One rule for
+ * `validate`, `run` and `synth`.
+ */
+function misplacedArns(values: ReadonlyMap<string, ParameterLine>, file: string): ConfigIssue[] {
+  const solution = values.get('SolutionArn');
+  if (!solution) return [];
+  const [, , , region, account] = solution.value.split(':');
+  const keys = [...DATASET_PAIRS.map((pair) => pair.arnKey), 'CampaignArn'];
+  return keys.flatMap((key): ConfigIssue[] => {
+    const entry = values.get(key);
+    if (!entry) return [];
+    const [, , , otherRegion, otherAccount] = entry.value.split(':');
+    if (otherRegion === region && otherAccount === account) return [];
+    return [
+      {
+        file,
+        line: entry.line,
+        key,
+        message: `is in account ${otherAccount} and region ${otherRegion}, not in the solution's (account ${account}, region ${region}).`,
+        fix: 'use resources of one account and region: Step Functions calls Personalize in its own region.',
+      },
+    ];
+  });
 }
 
 /** Reads and validates a parameters file; throws ConfigError with every issue, or a clear error if unreadable. */

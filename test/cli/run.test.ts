@@ -139,6 +139,10 @@ test('run exits 3 when the new model is rejected by the gate, and the campaign k
   const { code, out } = await cli('run', ...demoFlags(copy, params));
   assert.equal(code, ExitCodes.Rejected, out);
   assert.match(out, /^demo-shop run \S+: REJECTED in /m);
+  assert.match(
+    out,
+    /error: Pipeline\.Rejected: normalized_discounted_cumulative_gain_at_10 of the new version is 0\.\d+, below GateMinimum 0\.99; the campaign keeps its version\./,
+  );
   assert.equal(runs(copy)[0]?.status, 'REJECTED');
   assert.equal(await servedVersion(copy), servedBefore);
 });

@@ -219,3 +219,35 @@ test('an endpoint that does not answer is reported once, with exit status 1: not
     /--endpoint: could not ask http:\/\/127\.0\.0\.1:\d+ about the resources: .* Fix: start the engine/,
   );
 });
+
+test('a CampaignArn in another account or region is refused by validate, as synth refuses it (one set of rules)', async (t) => {
+  const file = writeParams(
+    t,
+    parametersText({
+      ...FULL_PARAMETERS,
+      CampaignArn: 'arn:aws:personalize:us-west-2:210987654321:campaign/shop-front',
+    }),
+  );
+  const result = await cli('validate', '--params', file);
+  assert.equal(result.code, ExitCodes.InvalidInput);
+  assert.match(
+    result.err,
+    /:9 CampaignArn: is in account 210987654321 and region us-west-2, not in the solution's \(account 123456789012, region [a-z0-9-]+\)\. Fix: use resources of one account and region/,
+  );
+});
+
+test('a binary file is reported with its bytes escaped, and a single-quoted value gets a hint', async (t) => {
+  const binary = writeParams(t, '\u0000\u0001\u001b[31mELF\u0002=x\n');
+  const result = await cli('validate', '--params', binary);
+  assert.equal(result.code, ExitCodes.InvalidInput);
+  assert.ok(
+    [...result.err].every((char) => char === '\n' || char.charCodeAt(0) >= 0x20),
+    'no raw control bytes reach the terminal',
+  );
+  assert.match(result.err, /\\x00\\x01\\x1b\[31mELF\\x02/);
+
+  const quoted = writeParams(t, parametersText({ ...FULL_PARAMETERS, PollInterval: "'30'" }));
+  const hinted = await cli('validate', '--params', quoted);
+  assert.equal(hinted.code, ExitCodes.InvalidInput);
+  assert.match(hinted.err, /PollInterval: .*Single quotes are kept as part of the value: remove them/);
+});

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestEngine } from '../support/engine.js';
 import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { HeldTrainings } from '../support/trainingGate.js';
 import { waitFor } from '../support/wait.js';
 
 async function activeCampaign(personalize: PersonalizeClient, name: string, solutionVersionArn: string) {
@@ -65,13 +66,13 @@ test('a campaign is created on an ACTIVE version, described, listed and deleted'
 });
 
 test('a campaign cannot deploy a version that is not ACTIVE', async (t) => {
-  const { personalize, dataRoot } = await startTestEngine(t);
+  // The version stays in training, held at the gate, while the campaign is asked for.
+  const held = new HeldTrainings();
+  const { personalize, dataRoot } = await startTestEngine(t, { trainingGate: held.gate });
   const { datasetGroupArn } = await importShop(personalize, dataRoot);
-  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs', RECIPE.userPersonalization, {
-    hidden_dimension: '256',
-    epochs: '200',
-  });
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs', RECIPE.userPersonalization);
   const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
+  assert.equal(await held.nextArrival(), solutionVersionArn);
   await assert.rejects(
     personalize.send(new CreateCampaignCommand({ name: 'early', solutionVersionArn })),
     (error: unknown) => error instanceof InvalidInputException && /ACTIVE/.test(error.message),

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir, startTestEngine } from '../support/engine.js';
 import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { HeldTrainings } from '../support/trainingGate.js';
 import { waitFor } from '../support/wait.js';
 
 const METRIC_KEYS = [
@@ -107,17 +108,17 @@ test('a solution trains one version at a time, and version names are unique per 
 });
 
 test('StopSolutionVersionCreation moves a training version through CREATE STOPPING to CREATE STOPPED', async (t) => {
-  const { personalize, dataRoot } = await startTestEngine(t);
+  // The training waits at the gate, stop or not, until the test lets it notice the stop.
+  const held = new HeldTrainings(false);
+  const { personalize, dataRoot } = await startTestEngine(t, { trainingGate: held.gate });
   const { datasetGroupArn } = await importShop(personalize, dataRoot);
-  // Large enough that the training cannot finish before the stop arrives.
-  const solutionArn = await createSolution(personalize, datasetGroupArn, 'slow', RECIPE.userPersonalization, {
-    hidden_dimension: '512',
-    epochs: '500',
-  });
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'slow', RECIPE.userPersonalization);
   const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
+  assert.equal(await held.nextArrival(), solutionVersionArn);
   await personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn }));
   const stopping = await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn }));
   assert.equal(stopping.solutionVersion?.status, 'CREATE STOPPING');
+  held.release();
   const stopped = await waitFor(
     () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
     (r) => r.solutionVersion?.status !== 'CREATE STOPPING',
@@ -142,21 +143,19 @@ test('training fails cleanly, with the reason, on bad hyperparameters', async (t
 
 test('an engine shut down mid-training leaves the version CREATE FAILED "interrupted", not stopped', async (t) => {
   const stateDir = makeTempDir();
-  const first = await startTestEngine(t, { stateDir });
+  const held = new HeldTrainings();
+  const first = await startTestEngine(t, { stateDir, trainingGate: held.gate });
   const { datasetGroupArn } = await importShop(first.personalize, first.dataRoot);
   const solutionArn = await createSolution(
     first.personalize,
     datasetGroupArn,
     'slow',
     RECIPE.userPersonalization,
-    {
-      hidden_dimension: '512',
-      epochs: '500',
-    },
   );
   const { solutionVersionArn } = await first.personalize.send(
     new CreateSolutionVersionCommand({ solutionArn }),
   );
+  assert.equal(await held.nextArrival(), solutionVersionArn);
   await first.engine.close();
   const db = new Database(join(stateDir, 'engine.sqlite'), { readonly: true });
   const onDisk = db

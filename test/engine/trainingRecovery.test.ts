@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeTempDir, sdkClientConfig, startTestEngine } from '../support/engine.js';
 import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { HeldTrainings } from '../support/trainingGate.js';
 import { waitFor } from '../support/wait.js';
 
 const USER = 'user-00001';
@@ -36,19 +37,22 @@ async function activeCampaign(personalize: PersonalizeClient, name: string, solu
   return campaignArn;
 }
 
-/** Hyperparameters that keep a training busy for minutes on the test shop: it is still running at the crash. */
-const LONG_TRAINING = { hidden_dimension: '512', epochs: '500' };
-
 /** The engine's module as compiled next to this test (dist/src/engine/engine.js). */
 const ENGINE_MODULE = new URL('../../src/engine/engine.js', import.meta.url).href;
 
 /**
- * Starts the engine in a process of its own, prints its URL, and waits to be killed. Campaign
- * deployments take a minute there, so that a crash finds them in progress.
+ * Starts the engine in a process of its own, prints its URL, and waits to be killed. Every training
+ * there waits at a gate that never opens, not even for a stop request, and campaign deployments take
+ * a minute: the crash finds all of them in progress, however slow or fast the machine is.
  */
 const CHILD_ENGINE = `
 const { startEngine } = await import(process.argv[1]);
-const engine = await startEngine({ port: 0, stateDir: process.argv[2], timings: { campaignDeployMs: 60000 } });
+const engine = await startEngine({
+  port: 0,
+  stateDir: process.argv[2],
+  timings: { campaignDeployMs: 60000 },
+  trainingGate: () => new Promise(() => {}),
+});
 process.stdout.write(engine.url + '\\n');
 `;
 
@@ -140,20 +144,8 @@ test('after a crash (SIGKILL), trainings and campaign rollouts in progress are C
   // The crashing engine: two long trainings (one being stopped), a campaign creation and an update under way.
   const { child, url } = await spawnEngine(t, stateDir);
   const crashing = new PersonalizeClient(sdkClientConfig(url));
-  const training = await createSolution(
-    crashing,
-    datasetGroupArn,
-    'slow',
-    RECIPE.userPersonalization,
-    LONG_TRAINING,
-  );
-  const stopping = await createSolution(
-    crashing,
-    datasetGroupArn,
-    'stopped',
-    RECIPE.userPersonalization,
-    LONG_TRAINING,
-  );
+  const training = await createSolution(crashing, datasetGroupArn, 'slow', RECIPE.userPersonalization);
+  const stopping = await createSolution(crashing, datasetGroupArn, 'stopped', RECIPE.userPersonalization);
   const { solutionVersionArn: trainingArn = '' } = await crashing.send(
     new CreateSolutionVersionCommand({ solutionArn: training }),
   );
@@ -176,13 +168,18 @@ test('after a crash (SIGKILL), trainings and campaign rollouts in progress are C
 
   const left = statusesOnDisk(stateDir, [trainingArn, stoppingArn], [creatingArn, served.campaignArn]);
   assert.equal(left.versions[0], 'CREATE IN_PROGRESS');
-  // The stop was asked for but had not finished: the worker checks for it between epochs.
+  // The stop was asked for but had not finished (the gate ignores it, as a worker between epochs would).
   assert.equal(left.versions[1], 'CREATE STOPPING');
   assert.ok(['CREATE PENDING', 'CREATE IN_PROGRESS'].includes(left.campaigns[0]?.status ?? ''));
   assert.equal(left.campaigns[1]?.status, 'ACTIVE');
   assert.ok(['CREATE PENDING', 'CREATE IN_PROGRESS'].includes(left.campaigns[1]?.update_status ?? ''));
 
-  const { personalize, runtime } = await startTestEngine(t, { stateDir, timings: { campaignDeployMs: 0 } });
+  const held = new HeldTrainings();
+  const { personalize, runtime } = await startTestEngine(t, {
+    stateDir,
+    timings: { campaignDeployMs: 0 },
+    trainingGate: held.gate,
+  });
   const version = async (solutionVersionArn: string) =>
     (await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn }))).solutionVersion;
   assert.deepEqual(
@@ -225,10 +222,12 @@ test('after a crash (SIGKILL), trainings and campaign rollouts in progress are C
   );
   assert.equal(retried.campaign?.solutionVersionArn, served.v2);
   const again = await createSolution(personalize, datasetGroupArn, 'again');
+  void held.releaseNext();
   assert.equal((await trainVersion(personalize, again)).version?.status, 'ACTIVE');
   const { solutionVersionArn: retrain = '' } = await personalize.send(
     new CreateSolutionVersionCommand({ solutionArn: training, trainingMode: 'FULL' }),
   );
+  assert.equal(await held.nextArrival(), retrain, 'the retraining is held in progress until stopped');
   await personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn: retrain }));
   await waitFor(
     () => version(retrain),

@@ -10,6 +10,7 @@ import type { State, StateMachineDefinition } from '../../src/pipeline/definitio
 import { buildDefinition, buildRollbackDefinition } from '../../src/pipeline/definition/index.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { configWith } from '../support/pipelineConfigs.js';
+import { GATE_REJECTIONS } from '../../src/pipeline/definition/gateStates.js';
 
 const CONFIGS: Record<string, PipelineConfig> = {
   'three datasets and a campaign': configWith(),
@@ -236,7 +237,7 @@ describe('the metric gate', () => {
     const outcomes = Object.fromEntries(
       targets(metricGate).map((name) => [
         name,
-        name === 'SummarizeRejection' ? { Type: 'Fail', Error: 'Rejected' } : { Type: 'Succeed' },
+        GATE_REJECTIONS.includes(name) ? { Type: 'Fail', Error: 'Rejected' } : { Type: 'Succeed' },
       ]),
     );
     const definition = { StartAt: 'MetricGate', States: { MetricGate: metricGate, ...outcomes } };

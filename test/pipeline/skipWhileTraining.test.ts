@@ -12,19 +12,20 @@ import { buildDefinition } from '../../src/pipeline/definition/index.js';
 import { openExecutionStore } from '../../src/pipeline/executions/index.js';
 import { runPipeline, type Notification, type Notifier } from '../../src/pipeline/runner/index.js';
 import { startTestEngine } from '../support/engine.js';
+import { HeldTrainings } from '../support/trainingGate.js';
 import { RECIPE, createSolution, importShop } from '../support/shop.js';
 
 test('a run that starts while the solution is still training stands down: SKIPPED, notified, nothing created', async (t) => {
-  const { engine, personalize, dataRoot, stateDir } = await startTestEngine(t);
+  // The training waits at the gate until the test ends: it is in progress for as long as the run looks.
+  const held = new HeldTrainings();
+  const { engine, personalize, dataRoot, stateDir } = await startTestEngine(t, { trainingGate: held.gate });
   const { interactionsDatasetArn, datasetGroupArn } = await importShop(personalize, dataRoot);
-  const solutionArn = await createSolution(personalize, datasetGroupArn, 'busy', RECIPE.userPersonalization, {
-    hidden_dimension: '512',
-    epochs: '500',
-  });
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'busy', RECIPE.userPersonalization);
   const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
   t.after(() =>
     personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn })).catch(() => undefined),
   );
+  assert.equal(await held.nextArrival(), solutionVersionArn);
 
   const parsed = parsePipelineConfig(
     [

@@ -9,9 +9,17 @@ export class HeldTrainings {
   private readonly arrivals: ((arn: string) => void)[] = [];
   private readonly arrived: string[] = [];
 
-  readonly gate: TrainingGate = (solutionVersionArn) =>
-    new Promise<void>((release) => {
+  /**
+   * @param leaveOnStop A stopped training (StopSolutionVersionCreation, the engine closing) leaves the
+   * gate at once; false keeps it there until released, to observe CREATE STOPPING.
+   */
+  constructor(private readonly leaveOnStop = true) {}
+
+  readonly gate: TrainingGate = (solutionVersionArn, signal) =>
+    new Promise<void>((release, reject) => {
       this.waiting.set(solutionVersionArn, release);
+      if (this.leaveOnStop)
+        signal.addEventListener('abort', () => reject(new Error('stopped at the gate')), { once: true });
       const next = this.arrivals.shift();
       if (next) next(solutionVersionArn);
       else this.arrived.push(solutionVersionArn);
@@ -22,6 +30,13 @@ export class HeldTrainings {
     const already = this.arrived.shift();
     if (already) return Promise.resolve(already);
     return new Promise((resolve) => this.arrivals.push(resolve));
+  }
+
+  /** Releases the next training that arrives, once it does. */
+  async releaseNext(): Promise<string> {
+    const arn = await this.nextArrival();
+    this.release(arn);
+    return arn;
   }
 
   /** Lets every held training (or one) go on and train. */

@@ -125,18 +125,20 @@ export async function runTraining(
   }
 }
 
-/** Waits at the test gate; a stop (or the engine closing) meanwhile ends the training as stopped. */
+/**
+ * Waits at the test gate. A stop (or the engine closing) aborts the gate's signal; the training then
+ * ends as stopped once the gate lets go, which a gate that ignores the signal never does (a crash test
+ * uses that to leave a stop requested but unfinished).
+ */
 async function holdAtGate(ctx: EngineContext, gate: TrainingGate, versionArn: string): Promise<void> {
   const held = new AbortController();
   ctx.trainingRuns.set(versionArn, { stop: () => held.abort() });
   try {
-    await Promise.race([
-      gate(versionArn, held.signal),
-      new Promise<never>((_resolve, reject) =>
-        held.signal.addEventListener('abort', () => reject(new TrainingStoppedError()), { once: true }),
-      ),
-    ]);
+    await gate(versionArn, held.signal);
+  } catch (error) {
+    if (!held.signal.aborted) throw error;
   } finally {
     ctx.trainingRuns.delete(versionArn);
   }
+  if (held.signal.aborted) throw new TrainingStoppedError();
 }

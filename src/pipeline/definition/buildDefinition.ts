@@ -62,7 +62,7 @@ export function buildDefinition(
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),
     ...(config.campaignArn ? campaignStates(config, config.campaignArn, SUCCESS_PATH) : {}),
-    ...notificationStates(topicArn, pipelineName, config.gate.metric, {
+    ...notificationStates(topicArn, pipelineName, {
       rejection: canReject,
       skip: true,
       campaign: Boolean(config.campaignArn),

@@ -3,6 +3,31 @@ import type { ChoiceRule, State } from './asl.js';
 import { CATCH_ALL_TO_FAILURE, PERSONALIZE_ERRORS, TRANSIENT_RETRY, personalizeTask } from './taskPolicy.js';
 
 export const REJECTION_PATH = 'SummarizeRejection';
+/** Where each gate rule rejects: a Pass state that records which rule and the numbers, then the rejection path. */
+export const BELOW_MINIMUM = 'RejectBelowMinimum';
+export const REGRESSED = 'RejectRegression';
+export const GATE_REJECTIONS: readonly string[] = [BELOW_MINIMUM, REGRESSED];
+
+/** A `States.Format` template holds literal text: its special characters are escaped. */
+function formatText(text: string): string {
+  return text.replace(/[\\'{}]/g, (char) => `\\${char}`);
+}
+
+/**
+ * A Pass state that puts `$.Gate` = { Rule, Reason } (the numbers included) on the state and goes
+ * on to the rejection path, so the notification and the run's record say why.
+ */
+function rejectionReason(rule: string, template: string, args: readonly string[]): State {
+  return {
+    Type: 'Pass',
+    Parameters: {
+      Rule: rule,
+      'Reason.$': `States.Format('${template}', ${args.join(', ')})`,
+    },
+    ResultPath: '$.Gate',
+    Next: REJECTION_PATH,
+  };
+}
 
 /**
  * The metric gate's comparison grid. ASL has no arithmetic on fractions (States.MathAdd takes
@@ -61,9 +86,18 @@ export function gateStates(config: PipelineConfig, next: string): Record<string,
               { Variable: metricPath('NewMetrics'), IsPresent: true },
               { Variable: metricPath('NewMetrics'), NumericLessThan: config.gate.minimum },
             ],
-            Next: REJECTION_PATH,
+            Next: BELOW_MINIMUM,
           },
         ];
+  const kept = config.campaignArn ? '; the campaign keeps its version' : '';
+  const minimumReason = (): State =>
+    rejectionReason(
+      'minimum',
+      formatText(`${metric} of the new version is `) +
+        '{}' +
+        formatText(`, below GateMinimum ${config.gate.minimum ?? ''}${kept}.`),
+      [metricPath('NewMetrics')],
+    );
   const states: Record<string, State> = {
     GetNewMetrics: {
       Type: 'Task',
@@ -88,7 +122,7 @@ export function gateStates(config: PipelineConfig, next: string): Record<string,
         Comment: 'No campaign and no minimum: nothing to gate.',
         Next: next,
       };
-    }
+    } else states[BELOW_MINIMUM] = minimumReason();
     return states;
   }
   states['DescribeServedVersion'] = {
@@ -127,7 +161,22 @@ export function gateStates(config: PipelineConfig, next: string): Record<string,
       { Not: { Variable: metricPath('ServedMetrics'), IsPresent: true }, Next: next },
       ...comparisonRules(metricPath, config.gate.tolerance, next),
     ],
-    Default: REJECTION_PATH,
+    Default: REGRESSED,
   };
+  if (belowMinimum.length > 0) states[BELOW_MINIMUM] = minimumReason();
+  const tolerance = config.gate.tolerance;
+  states[REGRESSED] = rejectionReason(
+    tolerance > 0 ? 'tolerance' : 'regression',
+    formatText(`${metric} of the new version is `) +
+      '{}' +
+      formatText(
+        tolerance > 0
+          ? `, more than GateTolerance ${tolerance} below the served version (`
+          : ', below the served version (',
+      ) +
+      '{}' +
+      formatText(`)${kept}.`),
+    [metricPath('NewMetrics'), metricPath('ServedMetrics')],
+  );
   return states;
 }

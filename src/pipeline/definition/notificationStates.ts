@@ -41,7 +41,6 @@ function summary(outcome: string, pipelineName: string, extra: Record<string, un
 export function notificationStates(
   topicArn: string,
   pipelineName: string,
-  metric: string,
   paths: { readonly rejection: boolean; readonly skip: boolean; readonly campaign: boolean },
 ): Record<string, State> {
   const subject = (what: string) => `${pipelineName}: retraining ${what}`.slice(0, 100);
@@ -50,12 +49,7 @@ export function notificationStates(
     [REJECTION_PATH]: summary(
       'REJECTED',
       pipelineName,
-      {
-        ...version,
-        Reason: `The new solution version did not pass the ${metric} gate${
-          paths.campaign ? '; the campaign was left as it was' : ''
-        }.`,
-      },
+      { ...version, 'Rule.$': '$.Gate.Rule', 'Reason.$': '$.Gate.Reason' },
       'NotifyRejection',
     ),
     NotifyRejection: publish(topicArn, subject('rejected by the metric gate'), 'RetrainingRejected'),

@@ -19,7 +19,7 @@ export function buildRollbackDefinition(
     StartAt: 'UpdateCampaign',
     States: {
       ...campaignStates(config, config.campaignArn, SUCCESS_PATH),
-      ...notificationStates(topicArn, options.pipelineName ?? config.pipelineName, config.gate.metric, {
+      ...notificationStates(topicArn, options.pipelineName ?? config.pipelineName, {
         rejection: false,
         skip: false,
         campaign: true,

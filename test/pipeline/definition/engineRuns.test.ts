@@ -165,7 +165,7 @@ test('a new version below GateMinimum is REJECTED: trained, not deployed, and th
   assert.ok(execution.solutionVersionArn && execution.solutionVersionArn !== servedBefore);
   assert.ok((execution.metrics?.['normalized_discounted_cumulative_gain_at_10'] ?? 1) < 0.99);
   assert.equal(await servedVersion(engine.personalize), servedBefore);
-  assert.match(execution.cause ?? '', /gate/);
+  assert.match(execution.cause ?? '', /below GateMinimum 0\.99/);
   assert.deepEqual(webhook.received.map(outcomeOf), ['REJECTED']);
 });
 

@@ -3,7 +3,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PipelineConfig } from '../../../src/config/pipelineConfig.js';
-import { gridStep } from '../../../src/pipeline/definition/gateStates.js';
+import { GATE_REJECTIONS, gridStep } from '../../../src/pipeline/definition/gateStates.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { seededRandom } from '../../../src/shared/random.js';
 import { configWith } from '../../support/pipelineConfigs.js';
@@ -23,7 +23,7 @@ function gateOf(config: PipelineConfig): (input: object) => Promise<'deploy' | '
   const states = Object.fromEntries(
     [...new Set(exits)].map((name) => [
       name,
-      name === 'SummarizeRejection' ? { Type: 'Fail', Error: 'Rejected' } : { Type: 'Succeed' },
+      GATE_REJECTIONS.includes(name ?? '') ? { Type: 'Fail', Error: 'Rejected' } : { Type: 'Succeed' },
     ]),
   );
   const machine = new StateMachine({
@@ -139,5 +139,41 @@ describe('the metric gate without a campaign', () => {
     assert.equal(await gate(ndcg(undefined, 0.09)), 'reject');
     assert.equal(await gate(ndcg(undefined, 0.1)), 'deploy');
     assert.equal(await gate(ndcg(undefined, undefined)), 'deploy', 'a metric the service did not compute');
+  });
+});
+
+describe('a rejection says which rule rejected, with the numbers', () => {
+  /** Runs MetricGate and the rejecting Pass states; returns what the rejection path receives as `$.Gate`. */
+  async function rejectionOf(config: PipelineConfig, input: object): Promise<unknown> {
+    const full = buildDefinition(config).States;
+    const states = Object.fromEntries(
+      ['MetricGate', ...GATE_REJECTIONS].flatMap((name) => (full[name] ? [[name, full[name]]] : [])),
+    );
+    const machine = new StateMachine({
+      StartAt: 'MetricGate',
+      States: { ...states, SummarizeRejection: { Type: 'Succeed' }, UpdateCampaign: { Type: 'Succeed' } },
+    } as never);
+    return ((await machine.run(input as never).result) as { Gate?: unknown }).Gate;
+  }
+
+  test('the minimum', async () => {
+    assert.deepEqual(await rejectionOf(configWith({ GateMinimum: '0.2' }), ndcg(0.1, 0.15)), {
+      Rule: 'minimum',
+      Reason: `${NDCG} of the new version is 0.15, below GateMinimum 0.2; the campaign keeps its version.`,
+    });
+  });
+
+  test('the tolerance', async () => {
+    assert.deepEqual(await rejectionOf(configWith({ GateTolerance: '0.01' }), ndcg(0.3, 0.28)), {
+      Rule: 'tolerance',
+      Reason: `${NDCG} of the new version is 0.28, more than GateTolerance 0.01 below the served version (0.3); the campaign keeps its version.`,
+    });
+  });
+
+  test('a plain regression (tolerance 0)', async () => {
+    assert.deepEqual(await rejectionOf(configWith({ GateTolerance: '0' }), ndcg(0.3, 0.29)), {
+      Rule: 'regression',
+      Reason: `${NDCG} of the new version is 0.29, below the served version (0.3); the campaign keeps its version.`,
+    });
   });
 });

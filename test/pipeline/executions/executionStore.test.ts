@@ -27,6 +27,7 @@ test('a finished execution keeps its status, times, trained version, both metric
       id: started.id,
       pipelineName: 'shop',
       executionName: 'e1',
+      kind: 'retraining',
       target: 'local',
       executionArn: null,
       status: 'REJECTED',
@@ -167,4 +168,27 @@ test('a run left RUNNING by a process that was killed is ABORTED when the store 
   t.after(() => reopened.close());
   assert.equal(reopened.list({ pipelineName: 'shop' })[0]?.status, 'ABORTED');
   assert.equal(reopened.resumable('shop')?.executionName, 'killed');
+});
+
+test('the skip rule across connections: of two claims for one pipeline one starts and the other is recorded SKIPPED', (t) => {
+  const { store, path } = tempStore(t);
+  const other = openExecutionStore(path, { pid: 222, recoverOrphans: false });
+  t.after(() => other.close());
+  const first = store.claim({ pipelineName: 'shop', executionName: 'a', target: 'local' });
+  const second = other.claim({ pipelineName: 'shop', executionName: 'b', target: 'local' });
+  const elsewhere = other.claim({ pipelineName: 'blog', executionName: 'c', target: 'local' });
+  assert.equal(first.kind, 'started');
+  assert.equal(second.kind, 'skipped');
+  assert.equal(elsewhere.kind, 'started', 'another pipeline runs in parallel');
+  assert.equal(second.execution.status, 'SKIPPED');
+  assert.equal(
+    second.execution.cause,
+    `run a (id ${first.execution.id}) of this pipeline is still in progress`,
+  );
+  assert.deepEqual(
+    store.running().map((run) => run.executionName),
+    ['a', 'c'],
+  );
+  store.finish(first.execution.id, { status: 'SUCCEEDED' });
+  assert.equal(other.claim({ pipelineName: 'shop', executionName: 'd', target: 'local' }).kind, 'started');
 });
