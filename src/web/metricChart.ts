@@ -76,7 +76,7 @@ export function metricChart(series: MetricSeries): Html {
         : xOf(before - 1) + step / 2;
   };
   return html`<figure class="chart">
-    <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title" class="metric-chart">
+    <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="group" aria-labelledby="chart-title" class="metric-chart">
       <title id="chart-title">${series.metric} per solution version, oldest first</title>
       ${ticks.map(
         (tick) =>
@@ -122,5 +122,29 @@ export function metricChart(series: MetricSeries): Html {
       <span class="key key-baseline">◆ served before the first run</span>
       <span class="key key-rollback">┆ rollback</span>
     </figcaption>
+    <details class="chart-numbers">
+      <summary>The numbers</summary>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Solution version</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">${series.metric}</th>
+            <th scope="col">Run</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${series.points.map(
+            (p) =>
+              html`<tr>
+                <td class="mono">${versionName(p.solutionVersionArn)}</td>
+                <td>${p.outcome}</td>
+                <td class="mono">${p.value === null ? 'n/a' : p.value.toFixed(4)}</td>
+                <td>${p.runId === null ? '—' : html`<a href="/runs/${p.runId}">${p.runId}</a>`}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>
   </figure>`;
 }
