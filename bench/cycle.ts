@@ -1,20 +1,26 @@
 /**
- * The retraining cycle's two bars from issue 5:
+ * The retraining cycle's bars from issues 5 and 14:
  *  (a) `personalize-retrain demo` as a newcomer runs it (the compiled bin, a fresh state dir each
  *      time): wall time, median of 3; bar: within 60 s.
  *  (b) one local cycle on data the size of MovieLens-small (100,836 ratings; read from
  *      ../shared/data/movielens-small/ratings.csv when present, else a synthetic set of that size):
  *      dataset group, dataset, solution and campaign set up through the SDK against an in-process
- *      engine, then `runPipeline` with PollInterval=1 timed; bar: under 15 s wall. Reports where the
- *      time goes: the engine's import and training (from the resources' own timestamps), the
- *      campaign rollout, and the Wait states (PollInterval rounds every step up to whole seconds).
+ *      engine, then `runPipeline` with PollInterval=1 timed, as `run` and `demo` do it: the runner
+ *      knows it talks to the embedded engine and shortens its Waits. Bars: under 15 s wall, and wall
+ *      at most 1.3× the engine's busy time (its import, training and campaign update, from the
+ *      resources' own timestamps). Also reports the Wait states' total and the cycle with the
+ *      definition's full one-second waits, for comparison.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/cycle.js [cycles]
  */
-import { DescribeSolutionVersionCommand, ListDatasetImportJobsCommand } from '@aws-sdk/client-personalize';
+import {
+  DescribeCampaignCommand,
+  DescribeSolutionVersionCommand,
+  ListDatasetImportJobsCommand,
+} from '@aws-sdk/client-personalize';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -87,7 +93,9 @@ interface CycleResult {
   readonly wallMs: number;
   readonly importEngineMs: number;
   readonly trainingEngineMs: number;
-  readonly campaignDeployMs: number;
+  readonly campaignUpdateEngineMs: number;
+  /** The engine's import, training and campaign update together. */
+  readonly engineBusyMs: number;
   readonly waitStatesMs: number;
   readonly importStepMs: number;
   readonly trainingStepMs: number;
@@ -95,8 +103,11 @@ interface CycleResult {
   readonly polls: number;
 }
 
-/** (b) One retraining cycle on MovieLens-sized data, after a setup that is not timed. */
-async function timeCycles() {
+/**
+ * (b) Retraining cycles on MovieLens-sized data, after a setup that is not timed; `embeddedEngine`
+ * false runs them with the definition's own waits.
+ */
+async function timeCycles(embeddedEngine: boolean) {
   const data = cycleInteractions();
   const stateDir = mkdtempSync(join(tmpdir(), 'pr-bench-cycle-'));
   const engine = await startEngine({ port: 0, stateDir });
@@ -136,7 +147,7 @@ async function timeCycles() {
       const outcome = await runPipeline({
         definition,
         pipelineName: 'movielens',
-        target: { kind: 'endpoint', endpoint: engine.url },
+        target: { kind: 'endpoint', endpoint: engine.url, embeddedEngine },
         store,
         notifier,
       });
@@ -156,7 +167,12 @@ async function timeCycles() {
           }),
         )
       ).solutionVersion;
+      const update = (await personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign
+        ?.latestCampaignUpdate;
       const span = (from?: Date, to?: Date) => (from && to ? to.getTime() - from.getTime() : NaN);
+      const importEngineMs = span(job?.creationDateTime, job?.lastUpdatedDateTime);
+      const trainingEngineMs = span(version?.creationDateTime, version?.lastUpdatedDateTime);
+      const campaignUpdateEngineMs = span(update?.creationDateTime, update?.lastUpdatedDateTime);
       const waitMs = outcome.visits
         .filter((visit) => visit.stateType === 'Wait')
         .reduce((sum, visit) => sum + (visit.durationMs ?? 0), 0);
@@ -166,9 +182,10 @@ async function timeCycles() {
           .reduce((sum, visit) => sum + (visit.durationMs ?? 0), 0);
       results.push({
         wallMs,
-        importEngineMs: span(job?.creationDateTime, job?.lastUpdatedDateTime),
-        trainingEngineMs: span(version?.creationDateTime, version?.lastUpdatedDateTime),
-        campaignDeployMs: engine.ctx.timings.campaignDeployMs,
+        importEngineMs,
+        trainingEngineMs,
+        campaignUpdateEngineMs,
+        engineBusyMs: importEngineMs + trainingEngineMs + campaignUpdateEngineMs,
         waitStatesMs: waitMs,
         importStepMs: step(['ImportDatasets']),
         trainingStepMs: step(['CreateSolutionVersion', 'WaitForTraining', 'DescribeSolutionVersion']),
@@ -186,31 +203,45 @@ async function timeCycles() {
 }
 
 const demoTimes = Array.from({ length: 3 }, timeDemo);
-const cycle = await timeCycles();
-const pick = (key: keyof CycleResult) => seconds(median(cycle.results.map((r) => Number(r[key]))));
+const shortened = await timeCycles(true);
+const fullWaits = await timeCycles(false);
+const pick = (results: readonly CycleResult[], key: keyof CycleResult) =>
+  seconds(median(results.map((r) => Number(r[key]))));
+const wallOverBusy = (results: readonly CycleResult[]) =>
+  Number(median(results.map((r) => r.wallMs / r.engineBusyMs)).toFixed(2));
+const breakdown = (results: readonly CycleResult[]) => ({
+  medianWallS: pick(results, 'wallMs'),
+  wallS: results.map((r) => seconds(r.wallMs)),
+  medianEngineBusyS: pick(results, 'engineBusyMs'),
+  wallOverEngineBusy: wallOverBusy(results),
+  breakdownMedianS: {
+    importStep: pick(results, 'importStepMs'),
+    importEngineWork: pick(results, 'importEngineMs'),
+    trainingStep: pick(results, 'trainingStepMs'),
+    trainingEngineWork: pick(results, 'trainingEngineMs'),
+    rolloutStep: pick(results, 'rolloutStepMs'),
+    campaignUpdateEngineWork: pick(results, 'campaignUpdateEngineMs'),
+    waitStates: pick(results, 'waitStatesMs'),
+    polls: median(results.map((r) => r.polls)),
+  },
+});
 console.log(
   JSON.stringify(
     {
       node: process.version,
       cores: cpus().length,
+      loadAverage: loadavg().map((average) => Number(average.toFixed(2))),
       demo: { runsS: demoTimes.map(seconds), medianS: seconds(median(demoTimes)), bar: 'exit 0 within 60 s' },
       cycle: {
-        data: cycle.data,
-        cycles: cycle.results.length,
-        medianWallS: pick('wallMs'),
-        wallS: cycle.results.map((r) => seconds(r.wallMs)),
-        breakdownMedianS: {
-          importStep: pick('importStepMs'),
-          importEngineWork: pick('importEngineMs'),
-          trainingStep: pick('trainingStepMs'),
-          trainingEngineWork: pick('trainingEngineMs'),
-          rolloutStep: pick('rolloutStepMs'),
-          campaignDeploy: pick('campaignDeployMs'),
-          waitStates: pick('waitStatesMs'),
-          polls: median(cycle.results.map((r) => r.polls)),
+        data: shortened.data,
+        cycles: shortened.results.length,
+        ...breakdown(shortened.results),
+        bars: {
+          underFifteenSeconds: pick(shortened.results, 'wallMs') < 15,
+          wallAtMost1_3xEngineBusy: wallOverBusy(shortened.results) <= 1.3,
         },
-        bar: 'under 15 s wall',
       },
+      cycleWithTheDefinitionsFullWaits: breakdown(fullWaits.results),
     },
     null,
     2,

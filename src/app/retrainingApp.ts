@@ -203,6 +203,7 @@ class LocalRetrainingApp implements RetrainingApp {
     const skipped = this.requireStore().skipIfRunning({
       pipelineName: pipeline.name,
       executionName,
+      kind: 'rollback',
       target: 'local',
     });
     if (skipped) return this.skipped(skipped);
@@ -217,6 +218,7 @@ class LocalRetrainingApp implements RetrainingApp {
       pipelineName: pipeline.name,
       target: await this.target({ kind: 'local' }),
       executionName,
+      kind: 'rollback',
       input: { Training: { SolutionVersionArn: plan.to } },
       // The definition only updates the campaign: the run's facts are the plan's from and to.
       facts: () => ({

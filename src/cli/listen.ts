@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../shared/errors.js';
+import { isExposedHost } from '../shared/hostGuard.js';
 import type { CliIo } from './io.js';
 
 /** A commander parser for --port: a bad value is a usage error (exit 2), not a stack trace. */
@@ -12,8 +13,6 @@ export function parsePort(value: string): number {
   return port;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
-
 /**
  * Starts a server and returns its URL; warns when it binds beyond loopback, and turns the usual
  * failures (port in use, address not available) into messages that say how to fix them.
@@ -24,7 +23,7 @@ export async function listen(
   host: string,
   io: CliIo,
 ): Promise<string> {
-  if (!LOOPBACK_HOSTS.has(host))
+  if (isExposedHost(host))
     io.err(
       `warning: binding ${host}: anyone who can reach this address can call the server, which has no TLS.\n`,
     );

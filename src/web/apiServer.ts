@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { RetrainingApp } from '../app/index.js';
+import { isAllowedHost } from '../shared/hostGuard.js';
 import { registerApiRoutes } from './apiRoutes.js';
 import { crossSiteRefusal } from './requestGuards.js';
 
@@ -8,6 +9,8 @@ export interface ApiServerOptions {
   readonly app: RetrainingApp;
   /** Mutating calls must carry it: `Authorization: Bearer <token>`. */
   readonly token: string;
+  /** The address the server binds (`--host`); requests must name it, or localhost, in `Host`. @default 127.0.0.1 */
+  readonly boundHost?: string;
   /** More route groups (the dashboard's pages) registered on the same server. */
   readonly routes?: ReadonlyArray<(server: FastifyInstance, app: RetrainingApp) => void>;
 }
@@ -17,10 +20,15 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   const server = Fastify({ logger: false, bodyLimit: 64 * 1024, connectionTimeout: 30_000 });
   server.addHook('onRequest', async (request, reply) => {
     // A page on another site can make a browser call a loopback port (DNS rebinding): only requests
-    // naming a loopback host, as a local client or our own page would, are answered.
-    if (!isLoopbackHost(request.headers.host)) {
+    // naming this server, as a local client or our own page would, are answered.
+    const address = server.server.address();
+    const settings = {
+      boundHost: options.boundHost ?? '127.0.0.1',
+      port: typeof address === 'object' && address ? address.port : Number.NaN,
+    };
+    if (!isAllowedHost(request.headers.host, settings)) {
       return reply.code(403).send({
-        error: `requests must be addressed to 127.0.0.1 or localhost, not '${request.headers.host ?? ''}'.`,
+        error: `requests must be addressed to ${settings.boundHost} or localhost, not '${request.headers.host ?? ''}'.`,
       });
     }
     if (request.method === 'GET' || request.method === 'HEAD') return undefined;
@@ -40,12 +48,6 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
   return server;
 }
 
-const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
-
-export function isLoopbackHost(host: string | undefined): boolean {
-  return host !== undefined && LOOPBACK.test(host);
-}
-
 function hasToken(request: FastifyRequest, token: string): boolean {
   const header = request.headers.authorization;
   const sent = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -53,5 +55,3 @@ function hasToken(request: FastifyRequest, token: string): boolean {
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-export type { FastifyReply };

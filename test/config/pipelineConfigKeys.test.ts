@@ -133,7 +133,28 @@ test('ARN keys take only their own kind of resource', () => {
     /not a Personalize campaign ARN/,
   );
   assertAccepted({ ImportRoleArn: 'arn:aws:iam::123456789012:role/service-role/Personalize+Import@eu' });
-  assertAccepted({ SolutionArn: 'arn:aws-cn:personalize:cn-north-1:123456789012:solution/shop_recs-2' });
+  // Another partition, with the datasets and the campaign where the solution is (see the next test).
+  const china = 'arn:aws-cn:personalize:cn-north-1:123456789012';
+  assertAccepted({
+    SolutionArn: `${china}:solution/shop_recs-2`,
+    UserDatasetArn: `${china}:dataset/shop/USERS`,
+    ItemDatasetArn: `${china}:dataset/shop/ITEMS`,
+    UserInteractionDatasetArn: `${china}:dataset/shop/INTERACTIONS`,
+    CampaignArn: `${china}:campaign/shop-front`,
+  });
+});
+
+test("datasets and the campaign must be in the solution's account and region (the rule synth applies too)", () => {
+  const issues = issuesFor({ CampaignArn: 'arn:aws:personalize:us-west-2:123456789012:campaign/shop-front' });
+  assert.deepEqual(
+    issues.map((issue) => [issue.key, issue.message]),
+    [
+      [
+        'CampaignArn',
+        "is in account 123456789012 and region us-west-2, not in the solution's (account 123456789012, region eu-west-1).",
+      ],
+    ],
+  );
 });
 
 test('a dataset ARN must be a dataset of the type its key names', () => {

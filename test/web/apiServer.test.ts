@@ -18,9 +18,9 @@ test('the API answers only requests addressed to loopback, and changes state onl
   const { app, held } = await ownerApp(t, copy);
   const server = buildApiServer({ app, token: app.apiToken ?? '' });
   t.after(() => server.close());
-  const local = { host: '127.0.0.1:8318' };
+  const local = { host: '127.0.0.1' };
 
-  const foreign = await server.inject({ url: '/api/status', headers: { host: 'attacker.example:8318' } });
+  const foreign = await server.inject({ url: '/api/status', headers: { host: 'attacker.example' } });
   assert.equal(foreign.statusCode, 403);
   assert.match(foreign.json<{ error: string }>().error, /must be addressed to 127\.0\.0\.1 or localhost/);
 

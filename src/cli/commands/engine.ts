@@ -1,7 +1,6 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import pino from 'pino';
 import { DEFAULT_ENGINE_LIMITS, type EngineLimits } from '../../engine/context.js';
-import { exposureWarning } from '../../engine/engine.js';
 import { isExposedHost } from '../../shared/hostGuard.js';
 import { DEFAULT_ENGINE_PORT, DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
 import { openCommandApp } from '../appSession.js';
@@ -97,7 +96,11 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         maxConnections: options.maxConnections,
         answerCacheBytes: Math.floor(options.answerCacheMb * 1024 * 1024),
       };
-      if (isExposedHost(options.host)) io.err(`warning: ${exposureWarning(options.host)}\n`);
+      if (isExposedHost(options.host)) {
+        // Loaded here: commands other than engine never load the engine's modules at start.
+        const { exposureWarning } = await import('../../engine/engine.js');
+        io.err(`warning: ${exposureWarning(options.host)}\n`);
+      }
       const app = await openCommandApp(io, {
         stateDir: options.stateDir,
         command: 'engine',
@@ -137,7 +140,9 @@ function positive(flag: string, whole = false): (value: string) => number {
   return (value) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0 || (whole && !Number.isInteger(number))) {
-      throw new Error(`${flag} must be a ${whole ? 'whole ' : ''}number above 0, got '${value}'`);
+      throw new InvalidArgumentError(
+        `${flag} must be a ${whole ? 'whole ' : ''}number above 0, got '${value}'.`,
+      );
     }
     return number;
   };

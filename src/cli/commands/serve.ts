@@ -67,6 +67,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const api = buildApiServer({
         app,
         token,
+        boundHost: flags.host,
         routes: [(server) => registerDashboard(server, { queries: dashboardQueries(app), token })],
       });
       try {

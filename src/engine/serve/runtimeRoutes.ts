@@ -6,6 +6,7 @@ import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
 import type { Recommendation } from '../train/recommender.js';
+import { itemListJson, rankedItemListJson, roundScore } from './itemListJson.js';
 import type { LiveDeployment } from './liveDeployments.js';
 import { echo } from '../../shared/echo.js';
 
@@ -53,7 +54,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
-        itemList = JSON.stringify(recommend(deployment, input, numResults).map(predictedItem));
+        itemList = recommend(deployment, input, numResults);
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -77,18 +78,15 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
   });
 }
 
-function recommend(
-  deployment: LiveDeployment,
-  input: RecommendationsInput,
-  numResults: number,
-): Recommendation[] {
+/** The answer's `itemList` as JSON text. */
+function recommend(deployment: LiveDeployment, input: RecommendationsInput, numResults: number): string {
   const { recommender } = deployment;
   const algorithm = recommender.model.algorithm;
   if (algorithm === 'similar-items') {
     if (input.itemId === undefined) {
       throw new InvalidInputException('itemId is required for a campaign of a similar-items recipe.');
     }
-    return recommender.similarItems(input.itemId, numResults);
+    return itemListJson(recommender.similarItems(input.itemId, numResults));
   }
   if (algorithm === 'personalized-ranking') {
     throw new InvalidInputException(
@@ -99,7 +97,10 @@ function recommend(
     throw new InvalidInputException(`userId is required for a campaign of the ${algorithm} recipe.`);
   }
   const exploration = algorithm === 'user-personalization' ? deployment.exploration : undefined;
-  return recommender.recommendForUser(input.userId, numResults, exploration ? { exploration } : {});
+  return rankedItemListJson(
+    recommender.model,
+    recommender.rankedForUser(input.userId, numResults, exploration ? { exploration } : {}),
+  );
 }
 
 /**
@@ -143,9 +144,4 @@ function newRecommendationId(): string {
 
 function answer(field: 'personalizedRanking', items: readonly Recommendation[]): Record<string, unknown> {
   return { [field]: items.map(predictedItem), recommendationId: newRecommendationId() };
-}
-
-/** The service reports scores with a handful of significant digits. */
-function roundScore(score: number): number {
-  return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
 }

@@ -1,6 +1,10 @@
 import { explorationCandidates, mixExploration, type ExplorationSettings } from './exploration.js';
+import { FactorScorer, type RankedItems } from './factorScoring.js';
+import { ItemSet } from './itemSet.js';
 import type { TrainedModel } from './model.js';
 import { topK } from './topK.js';
+
+export type { RankedItems } from './factorScoring.js';
 
 export interface Recommendation {
   readonly itemId: string;
@@ -11,6 +15,23 @@ export interface Recommendation {
 export interface RecommendOptions {
   /** Mix new or rarely seen items into the results (`itemExplorationConfig`); off when absent. */
   readonly exploration?: ExplorationSettings;
+  /**
+   * Only these items may be returned (ranked, explored or popular); all items when absent. The hook
+   * for filters: build it once per filter and model with `ItemSet.where`.
+   */
+  readonly eligible?: ItemSet;
+  /**
+   * Score with this vector (`factors` numbers) instead of the user's trained factors, e.g. one updated
+   * from recent events; it applies to users the model does not know, too. ALS models only. The user's
+   * training items stay excluded when the model knows the user.
+   */
+  readonly userVector?: ArrayLike<number>;
+}
+
+/** A query vector: `factors` numbers of `values` from `offset`. */
+interface FactorVector {
+  readonly values: ArrayLike<number>;
+  readonly offset: number;
 }
 
 /** How many of a user's latest items drive similar-items recommendations for that user. */
@@ -28,11 +49,19 @@ export class Recommender {
   private popularOrder: Int32Array | undefined;
   private totalWeight: number | undefined;
   private readonly candidatesByCutoff = new Map<number, Int32Array>();
+  /** ALS models: the pruned top-k over their item factors. */
+  private readonly scorer: FactorScorer | undefined;
+  /** Scratch: the querying user's seen items, set for one query and cleared after it. */
+  private readonly seen: ItemSet;
 
   constructor(readonly model: TrainedModel) {
     this.userIndex = new Map(model.userIds.map((id, index) => [id, index]));
     this.itemIndex = new Map(model.itemIds.map((id, index) => [id, index]));
     this.scores = new Float64Array(model.itemIds.length);
+    this.seen = new ItemSet(model.itemIds.length);
+    if (model.algorithm === 'user-personalization' || model.algorithm === 'personalized-ranking') {
+      this.scorer = new FactorScorer(model.itemFactors, model.factors);
+    }
   }
 
   userIndexOf(userId: string): number | undefined {
@@ -59,50 +88,71 @@ export class Recommender {
 
   /** Most popular items, for everyone; what unknown users get, as in the service. */
   popular(numResults: number, exclude?: ReadonlySet<number>): Recommendation[] {
-    this.popularOrder ??= topK(this.model.itemWeight, this.model.itemIds.length);
-    this.totalWeight ??= this.model.itemWeight.reduce((sum, w) => sum + w, 0) || 1;
-    const total = this.totalWeight;
-    const out: Recommendation[] = [];
-    for (const item of this.popularOrder) {
-      if (out.length >= numResults) break;
-      if (exclude?.has(item)) continue;
-      out.push({ itemId: this.model.itemIds[item]!, score: this.model.itemWeight[item]! / total });
-    }
-    return out;
+    return this.recommendations(this.popularRanked(numResults, exclude && ((item) => exclude.has(item))));
   }
 
   /** Top items for a user, excluding what they interacted with in training; popular items if unknown. */
   recommendForUser(userId: string, numResults: number, options: RecommendOptions = {}): Recommendation[] {
-    const user = this.userIndex.get(userId);
-    if (user === undefined) return this.popular(numResults);
+    return this.recommendations(this.rankedForUser(userId, numResults, options));
+  }
+
+  /**
+   * `recommendForUser` as item indices and scores, without an object per item: what serving
+   * serializes. Items are indices into `model.itemIds`.
+   */
+  rankedForUser(userId: string, numResults: number, options: RecommendOptions = {}): RankedItems {
     const { model } = this;
-    const exploration = options.exploration;
-    const ranked = Array.from(this.recommendIndices(user, numResults));
-    const seenStart = model.seenPtr[user]!;
-    const seenEnd = model.seenPtr[user + 1]!;
-    let items = ranked;
-    if (exploration && exploration.weight > 0) {
-      const seen = new Set(model.seenItems.subarray(seenStart, seenEnd));
-      items = mixExploration(
-        ranked,
+    const { eligible, exploration, userVector } = options;
+    const user = this.userIndex.get(userId);
+    const vector = userVector
+      ? this.overrideVector(userVector)
+      : user === undefined
+        ? undefined
+        : this.userFactorsOf(user);
+    if (vector === undefined && user === undefined) {
+      return this.popularRanked(numResults, eligible && ((item) => !eligible.has(item)));
+    }
+    const { seen } = this;
+    const seenStart = user === undefined ? 0 : model.seenPtr[user]!;
+    const seenEnd = user === undefined ? 0 : model.seenPtr[user + 1]!;
+    for (let e = seenStart; e < seenEnd; e++) seen.add(model.seenItems[e]!);
+    try {
+      const ranked =
+        this.scorer && vector
+          ? this.scorer.topK(vector.values, vector.offset, numResults, seen, eligible)
+          : this.rankedByScores(user!, numResults, eligible);
+      if (!exploration || exploration.weight <= 0) return ranked;
+      const items = mixExploration(
+        Array.from(ranked.items),
         this.explorationCandidates(exploration.itemAgeCutOffDays),
         exploration.weight,
         numResults,
-        (item) => seen.has(item),
+        (item) => seen.has(item) || (eligible !== undefined && !eligible.has(item)),
         `${userId}`,
       );
+      const rankedScore = new Map<number, number>();
+      ranked.items.forEach((item, at) => rankedScore.set(item, ranked.scores[at]!));
+      return {
+        items: Int32Array.from(items),
+        scores: Float64Array.from(items, (item) => rankedScore.get(item) ?? this.scoreOf(user, vector, item)),
+      };
+    } finally {
+      for (let e = seenStart; e < seenEnd; e++) seen.delete(model.seenItems[e]!);
     }
-    // recommendIndices left every unseen item's score in the buffer; explored items are never seen ones.
-    return items.map((item) => ({ itemId: model.itemIds[item]!, score: this.scores[item]! }));
   }
 
   /** Item indices of a known user's top `k`, seen items excluded; the offline evaluation's query. */
   recommendIndices(user: number, k: number): Int32Array {
-    const { model, scores } = this;
-    this.scoreUser(user);
-    for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
-      scores[model.seenItems[e]!] = -Infinity;
-    return topK(scores, k);
+    const { model, seen } = this;
+    const vector = this.userFactorsOf(user);
+    if (!this.scorer || !vector) return this.rankedByScores(user, k).items;
+    const end = model.seenPtr[user + 1]!;
+    for (let e = model.seenPtr[user]!; e < end; e++) seen.add(model.seenItems[e]!);
+    try {
+      return this.scorer.topK(vector.values, vector.offset, k, seen).items;
+    } finally {
+      for (let e = model.seenPtr[user]!; e < end; e++) seen.delete(model.seenItems[e]!);
+    }
   }
 
   /** Items like the given one (GetRecommendations with itemId); popular items if the item is unknown. */
@@ -121,19 +171,13 @@ export class Recommender {
         used.add(model.neighbors[e]!);
         out.push({ itemId: model.itemIds[model.neighbors[e]!]!, score: model.neighborScores[e]! });
       }
-    } else if (model.algorithm !== 'popularity-count') {
-      const k = model.factors;
-      const base = item * k;
-      for (let other = 0; other < model.itemIds.length; other++) {
-        let dot = 0;
-        for (let f = 0; f < k; f++) dot += model.itemFactors[base + f]! * model.itemFactors[other * k + f]!;
-        this.scores[other] = dot;
-      }
-      this.scores[item] = -Infinity;
-      for (const other of topK(this.scores, numResults)) {
-        used.add(other);
-        out.push({ itemId: model.itemIds[other]!, score: this.scores[other]! });
-      }
+    } else if (this.scorer && model.algorithm !== 'popularity-count') {
+      const { seen } = this;
+      seen.add(item);
+      const similar = this.scorer.topK(model.itemFactors, item * model.factors, numResults, seen);
+      seen.delete(item);
+      similar.items.forEach((other) => used.add(other));
+      out.push(...this.recommendations(similar));
     }
     return out.length >= numResults ? out : [...out, ...this.popular(numResults - out.length, used)];
   }
@@ -154,29 +198,80 @@ export class Recommender {
         .sort((a, b) => b.score - a.score || a.position - b.position)
         .map(({ itemId, score }) => ({ itemId, score: Math.max(score, 0) }));
     }
-    this.scoreUser(user);
+    const vector = this.userFactorsOf(user);
+    if (!vector) this.scoreUser(user);
     return itemIds
       .map((itemId, position) => {
         const item = this.itemIndex.get(itemId);
-        return {
-          itemId,
-          known: item !== undefined,
-          score: item === undefined ? 0 : this.scores[item]!,
-          position,
-        };
+        const score = item === undefined ? 0 : vector ? this.scoreOf(user, vector, item) : this.scores[item]!;
+        return { itemId, known: item !== undefined, score, position };
       })
       .sort((a, b) => Number(b.known) - Number(a.known) || b.score - a.score || a.position - b.position)
       .map(({ itemId, score }) => ({ itemId, score }));
   }
 
-  /** Fills the scratch buffer with the model's score of every item for the user. */
+  /** Objects for a ranked list; the public methods' result shape. */
+  private recommendations(ranked: RankedItems): Recommendation[] {
+    const { itemIds } = this.model;
+    return Array.from(ranked.items, (item, at) => ({ itemId: itemIds[item]!, score: ranked.scores[at]! }));
+  }
+
+  private popularRanked(numResults: number, excluded?: (item: number) => boolean): RankedItems {
+    this.popularOrder ??= topK(this.model.itemWeight, this.model.itemIds.length);
+    this.totalWeight ??= this.model.itemWeight.reduce((sum, w) => sum + w, 0) || 1;
+    const items: number[] = [];
+    for (const item of this.popularOrder) {
+      if (items.length >= numResults) break;
+      if (!excluded?.(item)) items.push(item);
+    }
+    const total = this.totalWeight;
+    return {
+      items: Int32Array.from(items),
+      scores: Float64Array.from(items, (item) => this.model.itemWeight[item]! / total),
+    };
+  }
+
+  /** Where a known user's trained factors start; undefined for models without factors. */
+  private userFactorsOf(user: number): FactorVector | undefined {
+    const { model } = this;
+    if (model.algorithm !== 'user-personalization' && model.algorithm !== 'personalized-ranking') return;
+    return { values: model.userFactors, offset: user * model.factors };
+  }
+
+  private overrideVector(values: ArrayLike<number>): FactorVector {
+    if (!this.scorer) {
+      throw new RangeError(`userVector needs an ALS model; this one is ${this.model.algorithm}`);
+    }
+    if (values.length !== this.scorer.factors) {
+      throw new RangeError(
+        `userVector has ${values.length} numbers; the model has ${this.scorer.factors} factors`,
+      );
+    }
+    return { values, offset: 0 };
+  }
+
+  private scoreOf(user: number | undefined, vector: FactorVector | undefined, item: number): number {
+    if (this.scorer && vector) return this.scorer.score(vector.values, vector.offset, item);
+    // Popularity and similar-items: the full scan of rankedByScores left every score in the buffer.
+    return user === undefined ? 0 : this.scores[item]!;
+  }
+
+  /** Top `k` from a full score buffer: the models without factors. */
+  private rankedByScores(user: number, k: number, eligible?: ItemSet): RankedItems {
+    const { model, scores } = this;
+    this.scoreUser(user);
+    for (let e = model.seenPtr[user]!; e < model.seenPtr[user + 1]!; e++)
+      scores[model.seenItems[e]!] = -Infinity;
+    if (eligible)
+      for (let item = 0; item < scores.length; item++) if (!eligible.has(item)) scores[item] = -Infinity;
+    const items = topK(scores, k);
+    return { items, scores: Float64Array.from(items, (item) => scores[item]!) };
+  }
+
+  /** Fills the scratch buffer with a popularity or similar-items model's score of every item. */
   private scoreUser(user: number): void {
     const { model, scores } = this;
     const itemCount = model.itemIds.length;
-    if (model.algorithm === 'popularity-count') {
-      scores.set(model.itemWeight);
-      return;
-    }
     if (model.algorithm === 'similar-items') {
       // A tiny popularity prior orders the items no neighbour list reaches.
       let maxWeight = 0;
@@ -191,15 +286,7 @@ export class Recommender {
       }
       return;
     }
-    const k = model.factors;
-    const { userFactors, itemFactors } = model;
-    const uo = user * k;
-    for (let item = 0; item < itemCount; item++) {
-      const io = item * k;
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += userFactors[uo + f]! * itemFactors[io + f]!;
-      scores[item] = dot;
-    }
+    scores.set(model.itemWeight);
   }
 
   private explorationCandidates(cutoffDays: number): Int32Array {

@@ -166,33 +166,53 @@ export function fitModel(
   return { model: { algorithm: 'popularity-count', ...common }, matrix };
 }
 
+/** The offline metrics of a solution version, or why it has none. */
+export interface EvaluationOutcome {
+  readonly metrics?: SolutionMetrics;
+  readonly metricsNote?: string;
+}
+
 /**
- * Trains a solution version: with `evaluate`, first a model on the service's metric split and its
- * offline metrics, then the model on all data that the version serves.
+ * The metrics half of a solution version: a model trained on the service's metric split, scored on
+ * the held-out events. Independent of the served model, so the two can train at the same time.
  */
-export function trainSolution(request: TrainingRequest, control: TrainingControl = {}): TrainingOutcome {
+export function evaluateSolution(request: TrainingRequest, control: TrainingControl = {}): EvaluationOutcome {
+  const split = personalizeEvaluationSplit(request.interactions, request.seed ?? 1);
+  if ('insufficient' in split) return { metricsNote: split.insufficient };
+  const { model } = fitModel(request, split.trainRows, { ...control, phase: 'evaluation-model' });
+  return { metrics: evaluateHoldout(new Recommender(model), split) };
+}
+
+/** The served half of a solution version: the model trained on all data, serialized. */
+export function trainServedModel(
+  request: TrainingRequest,
+  control: TrainingControl = {},
+): Pick<TrainingOutcome, 'model' | 'stats'> {
   const started = performance.now();
-  let metrics: SolutionMetrics | undefined;
-  let metricsNote: string | undefined;
-  if (request.evaluate ?? true) {
-    const split = personalizeEvaluationSplit(request.interactions, request.seed ?? 1);
-    if ('insufficient' in split) {
-      metricsNote = split.insufficient;
-    } else {
-      const { model } = fitModel(request, split.trainRows, { ...control, phase: 'evaluation-model' });
-      metrics = evaluateHoldout(new Recommender(model), split);
-    }
-  }
   const { model, matrix } = fitModel(request, undefined, { ...control, phase: 'final-model' });
   return {
     model: encodeModel(model),
-    ...(metrics ? { metrics } : {}),
-    ...(metricsNote ? { metricsNote } : {}),
     stats: {
       users: matrix.userIds.length,
       items: matrix.itemIds.length,
       interactions: matrix.byUser.indices.length,
       trainingSeconds: (performance.now() - started) / 1000,
     },
+  };
+}
+
+/**
+ * Trains a solution version in this thread: with `evaluate`, first the evaluation model and its
+ * offline metrics, then the model on all data that the version serves. `startTrainingRun` runs the
+ * two halves in two workers at once instead.
+ */
+export function trainSolution(request: TrainingRequest, control: TrainingControl = {}): TrainingOutcome {
+  const started = performance.now();
+  const evaluation = (request.evaluate ?? true) ? evaluateSolution(request, control) : {};
+  const served = trainServedModel(request, control);
+  return {
+    ...served,
+    ...evaluation,
+    stats: { ...served.stats, trainingSeconds: (performance.now() - started) / 1000 },
   };
 }

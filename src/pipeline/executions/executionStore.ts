@@ -11,6 +11,7 @@ import type {
   ExecutionRecord,
   ExecutionStatus,
   ExecutionTarget,
+  RunKind,
   StateVisit,
 } from './types.js';
 
@@ -35,6 +36,8 @@ export interface ExecutionStoreOptions {
 export interface BeginExecution {
   readonly pipelineName: string;
   readonly executionName: string;
+  /** @default retraining */
+  readonly kind?: RunKind;
   readonly target: ExecutionTarget;
   readonly executionArn?: string;
   readonly resumedFrom?: number;
@@ -56,6 +59,8 @@ export type ClaimResult =
 export interface SkippedExecution {
   readonly pipelineName: string;
   readonly executionName: string;
+  /** @default retraining */
+  readonly kind?: RunKind;
   readonly target: ExecutionTarget;
   readonly reason: string;
 }
@@ -115,12 +120,13 @@ export class ExecutionStore {
   begin(input: BeginExecution): ExecutionRecord {
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
-         VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
+         VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
       )
       .run(
         input.pipelineName,
         input.executionName,
+        input.kind ?? 'retraining',
         input.target,
         input.executionArn ?? null,
         this.now(),
@@ -207,10 +213,20 @@ export class ExecutionStore {
     const at = this.now();
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, target, status, started_at, ended_at, owner_pid, owner_host, cause)
-         VALUES (?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, status, started_at, ended_at, owner_pid, owner_host, cause)
+         VALUES (?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
       )
-      .run(input.pipelineName, input.executionName, input.target, at, at, this.pid, this.host, input.reason);
+      .run(
+        input.pipelineName,
+        input.executionName,
+        input.kind ?? 'retraining',
+        input.target,
+        at,
+        at,
+        this.pid,
+        this.host,
+        input.reason,
+      );
     return this.require(Number(result.lastInsertRowid));
   }
 

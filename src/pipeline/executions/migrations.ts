@@ -58,4 +58,15 @@ export const EXECUTION_MIGRATIONS: readonly Migration[] = [
     description: 'tables of release 0.1.0',
     up: (db) => RELEASE_0_1_0.forEach((statement) => db.exec(statement)),
   },
+  {
+    version: 2,
+    description:
+      'executions.kind: a retraining or a rollback (rollbacks recorded before are known by their name)',
+    up: (db) => {
+      db.exec(
+        `ALTER TABLE executions ADD COLUMN kind TEXT NOT NULL DEFAULT 'retraining' CHECK (kind IN ('retraining', 'rollback'))`,
+      );
+      db.exec(`UPDATE executions SET kind = 'rollback' WHERE execution_name LIKE 'rollback-%'`);
+    },
+  },
 ];

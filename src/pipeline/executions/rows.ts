@@ -1,17 +1,18 @@
-import {
-  ROLLBACK_PREFIX,
-  type ExecutionRecord,
-  type ExecutionStatus,
-  type ExecutionTarget,
-  type SolutionMetrics,
-  type StateVisit,
-  type StateVisitOutcome,
+import type {
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionTarget,
+  RunKind,
+  SolutionMetrics,
+  StateVisit,
+  StateVisitOutcome,
 } from './types.js';
 
 export interface ExecutionRow {
   id: number;
   pipeline: string;
   execution_name: string;
+  kind: string;
   target: string;
   execution_arn: string | null;
   status: string;
@@ -52,7 +53,7 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
     id: row.id,
     pipelineName: row.pipeline,
     executionName: row.execution_name,
-    kind: row.execution_name.startsWith(ROLLBACK_PREFIX) ? 'rollback' : 'retraining',
+    kind: row.kind as RunKind,
     target: row.target as ExecutionTarget,
     executionArn: row.execution_arn,
     status: row.status as ExecutionStatus,

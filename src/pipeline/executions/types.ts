@@ -18,7 +18,7 @@ export type SolutionMetrics = Readonly<Record<string, number>>;
 /** A retraining run trains and maybe deploys; a rollback puts an earlier version back on the campaign. */
 export type RunKind = 'retraining' | 'rollback';
 
-/** Rollbacks are recorded under execution names with this prefix, which is how their kind is known. */
+/** Rollbacks run under execution names with this prefix, so their Personalize calls and records stand out. */
 export const ROLLBACK_PREFIX = 'rollback-';
 
 /** One retraining run as stored. Times are epoch milliseconds. */

@@ -6,6 +6,8 @@ export interface StateNode {
   readonly Resource?: string;
   readonly Parameters?: unknown;
   readonly Retry?: unknown;
+  /** A Wait state's fixed duration. */
+  readonly Seconds?: number;
   readonly Branches?: readonly SubMachine[];
   readonly Iterator?: SubMachine;
   readonly ItemProcessor?: SubMachine;

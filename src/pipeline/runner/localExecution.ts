@@ -10,6 +10,7 @@ import {
 import type { StateVisit } from '../executions/types.js';
 import { resolveTasks } from './definitionCheck.js';
 import { allStates } from './definitionWalk.js';
+import { engineWaitOverrides } from './engineWaits.js';
 import type { FactsCollector } from './executionFacts.js';
 import { notificationFromTaskInput, type NotificationReceipt, type Notifier } from './notifier.js';
 import type { TerminalState } from './outcome.js';
@@ -38,6 +39,8 @@ export interface LocalExecutionOptions {
   readonly onNotification?: (receipt: NotificationReceipt) => void;
   /** Milliseconds every Wait state lasts instead of its own duration (tests, demos). Real runs leave it unset. */
   readonly waitOverrideMs?: number;
+  /** Personalize is the embedded engine: Waits start short and grow (`engineWaitOverrides`). */
+  readonly embeddedEngine?: boolean;
   /** Milliseconds before every retry instead of the Retry's backoff (tests). */
   readonly retryOverrideMs?: number;
   readonly signal?: AbortSignal;
@@ -61,6 +64,8 @@ export async function executeLocally(options: LocalExecutionOptions): Promise<Te
     overrides.waitTimeOverrides = Object.fromEntries(
       states.filter(({ state }) => state.Type === 'Wait').map(({ name }) => [name, waitMs]),
     );
+  } else if (options.embeddedEngine) {
+    overrides.waitTimeOverrides = engineWaitOverrides(states);
   }
   if (options.retryOverrideMs !== undefined) {
     const retryMs = options.retryOverrideMs;

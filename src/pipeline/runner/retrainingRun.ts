@@ -3,7 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition as BuiltDefinition } from '../definition/asl.js';
 import type { ExecutionStore } from '../executions/executionStore.js';
-import type { ExecutionFacts, ExecutionRecord, StateVisit } from '../executions/types.js';
+import type { ExecutionFacts, ExecutionRecord, RunKind, StateVisit } from '../executions/types.js';
 import { executeOnAws } from './awsExecution.js';
 import { FactsCollector } from './executionFacts.js';
 import { isValidExecutionName, newExecutionName } from './executionName.js';
@@ -23,6 +23,12 @@ export interface EndpointTarget {
   readonly account?: string;
   /** A ready client (tests, benchmarks); the endpoint is then informational. */
   readonly personalize?: PersonalizeClient;
+  /**
+   * The endpoint is this project's embedded engine, whose work takes seconds rather than minutes:
+   * Wait states then start at 20 ms and grow to their PollInterval (see `engineWaitOverrides`). Any
+   * other endpoint gets the definition's waits. @default false
+   */
+  readonly embeddedEngine?: boolean;
 }
 
 /** Start the state machine deployed by the CDK stack and follow it until it ends. */
@@ -47,6 +53,8 @@ export interface RetrainingRunOptions {
   /** The exact JSON the definition builder produced (and the CDK stack deploys). */
   readonly definition: StateMachineDefinition | BuiltDefinition;
   readonly pipelineName: string;
+  /** @default retraining */
+  readonly kind?: RunKind;
   readonly target: RunTarget;
   readonly store: ExecutionStore;
   /** Where `sns:publish` goes locally. Unused on AWS, where the definition publishes to SNS. */
@@ -103,6 +111,7 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
   const begin = {
     pipelineName: options.pipelineName,
     executionName,
+    ...(options.kind ? { kind: options.kind } : {}),
     target: target.kind === 'aws' ? ('aws' as const) : ('local' as const),
     ...(localArn ? { executionArn: localArn } : {}),
     ...(resumed ? { resumedFrom: resumed.id } : {}),
@@ -220,6 +229,7 @@ async function execute(
       onVisit,
       onNotification,
       ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
+      ...(target.embeddedEngine ? { embeddedEngine: true } : {}),
       ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tableFromRows } from '../../../src/engine/train/datasetTable.js';
+import { ItemSet } from '../../../src/engine/train/itemSet.js';
 import { Recommender } from '../../../src/engine/train/recommender.js';
 import { fitModel, type TrainingRequest } from '../../../src/engine/train/trainSolution.js';
 import { clusteredRows, clusterOf, interactionsTable } from './syntheticInteractions.js';
@@ -80,4 +81,47 @@ test('similar items come mostly from the same cluster, for both similar-items an
     assert.ok(same >= 8, `${recommender.model.algorithm}: only ${same} of 10 in the same cluster`);
   }
   assert.deepEqual(sims.similarItems('unknown', 3), sims.popular(3));
+});
+
+test('only eligible items come back: ranked, explored and popular ones alike', () => {
+  const { itemIds } = als.model;
+  const evenOrCold = ItemSet.where(itemIds.length, (item) => {
+    const id = itemIds[item]!;
+    return id.startsWith('cold') || Number(id.slice(1)) % 2 === 0;
+  });
+  const allowed = (r: { itemId: string }) => evenOrCold.has(als.itemIndexOf(r.itemId)!);
+  const exploration = { weight: 0.3, itemAgeCutOffDays: 30 };
+  for (const userId of ['u1', 'u2', 'nobody']) {
+    const plain = als.recommendForUser(userId, 20, { eligible: evenOrCold });
+    const explored = als.recommendForUser(userId, 20, { eligible: evenOrCold, exploration });
+    assert.equal(plain.length, 20);
+    assert.ok([...plain, ...explored].every(allowed), userId);
+  }
+  // The unfiltered answer is the filtered one's superset in rank order for the items both allow.
+  const full = als.recommendForUser('u1', 240).filter(allowed).slice(0, 20);
+  assert.deepEqual(als.recommendForUser('u1', 20, { eligible: evenOrCold }), full);
+});
+
+test('a user vector given with the request replaces the trained one; the user-s seen items stay out', () => {
+  const model = als.model as Extract<typeof als.model, { userFactors: Float32Array }>;
+  const k = model.factors;
+  const other = als.userIndexOf('u2')!;
+  const vector = model.userFactors.slice(other * k, (other + 1) * k);
+  const asNewcomer = als.recommendForUser('nobody', 10, { userVector: vector });
+  assert.notDeepEqual(asNewcomer, als.popular(10));
+  const u1Seen = new Set(rows.filter((row) => row.USER_ID === 'u1').map((row) => row.ITEM_ID));
+  const u1WithU2sVector = als.recommendForUser('u1', 10, { userVector: vector });
+  assert.ok(u1WithU2sVector.every((r) => !u1Seen.has(r.itemId)));
+  assert.throws(() => als.recommendForUser('u1', 10, { userVector: [1, 2] }), /has 2 numbers/);
+  const popularity = new Recommender(fitModel(request('popularity-count')).model);
+  assert.throws(() => popularity.recommendForUser('u1', 10, { userVector: vector }), /needs an ALS model/);
+});
+
+test('the ranked form carries the same items and scores as the objects', () => {
+  const ranked = als.rankedForUser('u3', 15, { exploration: { weight: 0.3, itemAgeCutOffDays: 30 } });
+  const objects = als.recommendForUser('u3', 15, { exploration: { weight: 0.3, itemAgeCutOffDays: 30 } });
+  assert.deepEqual(
+    Array.from(ranked.items, (item, at) => ({ itemId: als.model.itemIds[item], score: ranked.scores[at] })),
+    objects,
+  );
 });

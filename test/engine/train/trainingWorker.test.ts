@@ -18,7 +18,7 @@ test('a worker thread trains the model and posts back its blob, metrics and prog
   const progress: TrainingProgress[] = [];
   const run = startTrainingRun(
     { algorithm: 'user-personalization', interactions, seed: 1, hyperParameters: { epochs: '3' } },
-    { onProgress: (p) => progress.push(p) },
+    { onProgress: (p) => progress.push(p), parallel: false },
   );
   const outcome = await run.outcome;
   assert.equal(decodeModel(outcome.model).algorithm, 'user-personalization');
@@ -37,6 +37,38 @@ test('a worker thread trains the model and posts back its blob, metrics and prog
   // The caller's table was copied, not transferred: it is still readable.
   assert.equal(interactions.columns['USER_ID']?.kind, 'string');
   assert.ok((interactions.columns['TIMESTAMP'] as { values: Float64Array }).values.length > 0);
+});
+
+test('the evaluation model and the served model train in two workers at once, with the same result as in one', async () => {
+  const request = {
+    algorithm: 'user-personalization' as const,
+    interactions,
+    seed: 1,
+    hyperParameters: { epochs: '3' },
+  };
+  const progress: TrainingProgress[] = [];
+  const parallel = await startTrainingRun(request, { parallel: true, onProgress: (p) => progress.push(p) })
+    .outcome;
+  const sequential = await startTrainingRun(request, { parallel: false }).outcome;
+  assert.ok(parallel.model.equals(sequential.model));
+  assert.deepEqual(parallel.metrics, sequential.metrics);
+  assert.deepEqual({ ...parallel.stats, trainingSeconds: 0 }, { ...sequential.stats, trainingSeconds: 0 });
+  for (const phase of ['evaluation-model', 'final-model'])
+    assert.deepEqual(
+      progress.filter((p) => p.phase === phase).map((p) => p.epoch),
+      [1, 2, 3],
+    );
+});
+
+test('in two workers, one half failing fails the run with its cause', async () => {
+  const run = startTrainingRun(
+    { algorithm: 'user-personalization', interactions, hyperParameters: { hidden_dimension: 'many' } },
+    { parallel: true },
+  );
+  await assert.rejects(
+    run.outcome,
+    (error: unknown) => error instanceof TrainingFailedError && error.causeName === 'HyperParameterError',
+  );
 });
 
 test('stopping a training rejects its outcome with TrainingStoppedError', async () => {

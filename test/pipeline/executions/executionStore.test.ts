@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { test } from 'node:test';
 import { openExecutionStore } from '../../../src/pipeline/executions/executionStore.js';
 import { tempStore } from '../runner/support.js';
@@ -191,4 +192,25 @@ test('the skip rule across connections: of two claims for one pipeline one start
   );
   store.finish(first.execution.id, { status: 'SUCCEEDED' });
   assert.equal(other.claim({ pipelineName: 'shop', executionName: 'd', target: 'local' }).kind, 'started');
+});
+
+test('a 0.1.0 history upgrades to runs with a kind: its rollbacks (known by their name) become kind rollback', (t) => {
+  const { store, path } = tempStore(t);
+  store.begin({ pipelineName: 'shop', executionName: 'rollback-20250101T000000Z-abcd', target: 'local' });
+  store.begin({ pipelineName: 'blog', executionName: '20250101T000000Z-abcd', target: 'local' });
+  store.close();
+  // Back to version 1, as release 0.1.0 left it: no kind column.
+  const db = new Database(path);
+  db.exec('ALTER TABLE executions DROP COLUMN kind');
+  db.pragma('user_version = 1');
+  db.close();
+  const upgraded = openExecutionStore(path, { recoverOrphans: false });
+  t.after(() => upgraded.close());
+  assert.deepEqual(
+    upgraded.list().map((run) => [run.pipelineName, run.kind]),
+    [
+      ['blog', 'retraining'],
+      ['shop', 'rollback'],
+    ],
+  );
 });

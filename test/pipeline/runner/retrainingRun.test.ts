@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  ENGINE_WAIT_FIRST_MS,
+  ENGINE_WAIT_GROWTH,
+  engineWaitMs,
+  engineWaitOverrides,
+} from '../../../src/pipeline/runner/engineWaits.js';
 import { runPipeline } from '../../../src/pipeline/runner/retrainingRun.js';
 import { UnsupportedDefinitionError } from '../../../src/pipeline/runner/definitionCheck.js';
 import { startTestEngine } from '../../support/engine.js';
@@ -271,6 +277,30 @@ test('Wait states last their own duration unless a test shortens them', async (t
     'an unshortened 600 s Wait was still waiting when stopped',
   );
   assert.equal(aborted.execution.cause, 'shutting down');
+});
+
+test('against the embedded engine Waits start short and grow to the state-s own Seconds; other endpoints wait in full', async (t) => {
+  const { store } = tempStore(t);
+  const outcome = await runPipeline({
+    definition: definition({ Poll: { Type: 'Wait', Seconds: 600, End: true } }, 'Poll'),
+    pipelineName: 'embedded',
+    target: { kind: 'endpoint', endpoint: 'http://127.0.0.1:9', embeddedEngine: true },
+    store,
+    notifier: silentNotifier(),
+  });
+  assert.equal(outcome.execution.status, 'SUCCEEDED', 'a 600 s Wait was shortened');
+
+  const overrides = engineWaitOverrides([
+    { name: 'Poll', state: { Type: 'Wait', Seconds: 1 } },
+    { name: 'Until', state: { Type: 'Wait' } },
+    { name: 'Task', state: { Type: 'Task' } },
+  ]);
+  assert.deepEqual(Object.keys(overrides), ['Poll'], 'only fixed-Seconds Waits are shortened');
+  const waits = Array.from({ length: 30 }, () => overrides['Poll']!);
+  assert.equal(waits[0], ENGINE_WAIT_FIRST_MS);
+  assert.ok(waits.every((ms, n) => n === 0 || (ms >= waits[n - 1]! && ms <= 1000)));
+  assert.equal(waits.at(-1), 1000, 'a long loop polls at its PollInterval again');
+  assert.equal(engineWaitMs(1, 60_000), Math.round(ENGINE_WAIT_FIRST_MS * ENGINE_WAIT_GROWTH));
 });
 
 test('a run aborted mid-way is resumed under the same execution name', async (t) => {

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FactorScorer } from '../../../src/engine/train/factorScoring.js';
+import { ItemSet } from '../../../src/engine/train/itemSet.js';
+import { topK } from '../../../src/engine/train/topK.js';
+import { seededRandom } from '../../../src/shared/random.js';
+
+const FACTORS = 7;
+const ITEMS = 600;
+const random = seededRandom(11);
+// Factors of mixed sign and spread norms, with exact duplicates so that equal scores occur.
+const itemFactors = Float32Array.from(
+  { length: ITEMS * FACTORS },
+  (_, i) => (random() - 0.4) * (1 + (Math.floor(i / FACTORS) % 9)),
+);
+for (let item = 0; item < ITEMS; item += 10) {
+  itemFactors.copyWithin(item * FACTORS, (ITEMS - 1 - item) * FACTORS, (ITEMS - item) * FACTORS);
+}
+const scorer = new FactorScorer(itemFactors, FACTORS);
+
+/** The full scan the pruned one must match: every item scored, excluded ones at -Infinity. */
+function fullScan(query: Float32Array, k: number, keep: (item: number) => boolean): number[] {
+  const scores = Float64Array.from({ length: ITEMS }, (_, item) =>
+    keep(item) ? scorer.score(query, 0, item) : -Infinity,
+  );
+  return Array.from(topK(scores, k));
+}
+
+test('the pruned top-k returns exactly the full scan-s items and scores, ties to the lower index', () => {
+  for (let q = 0; q < 40; q++) {
+    const query = Float32Array.from({ length: FACTORS }, () => random() - 0.5);
+    const excluded = ItemSet.where(ITEMS, () => random() < 0.2);
+    const eligible = q % 2 === 0 ? ItemSet.where(ITEMS, () => random() < 0.7) : undefined;
+    for (const k of [0, 1, 25, ITEMS]) {
+      const ranked = scorer.topK(query, 0, k, excluded, eligible);
+      const keep = (item: number) => !excluded.has(item) && (eligible?.has(item) ?? true);
+      assert.deepEqual(Array.from(ranked.items), fullScan(query, k, keep), `query ${q}, k ${k}`);
+      ranked.items.forEach((item, at) => assert.equal(ranked.scores[at], scorer.score(query, 0, item)));
+    }
+  }
+});
+
+test('a query may start at an offset inside a larger array (a row of a factor matrix)', () => {
+  const rows = Float32Array.from({ length: 3 * FACTORS }, () => random() - 0.5);
+  const none = new ItemSet(ITEMS);
+  assert.deepEqual(
+    scorer.topK(rows, 2 * FACTORS, 10, none),
+    scorer.topK(rows.slice(2 * FACTORS), 0, 10, none),
+  );
+});
+
+test('an item set holds exactly the items added, across word boundaries', () => {
+  const set = ItemSet.where(70, (item) => item % 31 === 0);
+  assert.deepEqual(
+    Array.from({ length: 70 }, (_, item) => item).filter((item) => set.has(item)),
+    [0, 31, 62],
+  );
+  set.delete(31);
+  set.add(69);
+  assert.equal(set.has(31), false);
+  assert.equal(set.has(69), true);
+});
