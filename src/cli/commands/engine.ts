@@ -96,11 +96,6 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         maxConnections: options.maxConnections,
         answerCacheBytes: Math.floor(options.answerCacheMb * 1024 * 1024),
       };
-      if (isExposedHost(options.host)) {
-        // Loaded here: commands other than engine never load the engine's modules at start.
-        const { exposureWarning } = await import('../../engine/engine.js');
-        io.err(`warning: ${exposureWarning(options.host)}\n`);
-      }
       const app = await openCommandApp(io, {
         stateDir: options.stateDir,
         command: 'engine',
@@ -117,6 +112,11 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
       }).catch((error: unknown) => {
         throw listenError(error, options.port, options.host);
       });
+      if (isExposedHost(options.host)) {
+        // Loaded here: commands other than engine never load the engine's modules at start.
+        const { exposureWarning } = await import('../../engine/engine.js');
+        io.err(`warning: ${exposureWarning(options.host)}\n`);
+      }
       io.out(
         `personalize-retrain engine listening on ${app.personalizeEndpoint ?? '?'} (state: ${app.stateDir})\n`,
       );
