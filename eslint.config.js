@@ -32,6 +32,18 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['src/web/assets/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    // The dashboard's page script runs in the browser.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'location', 'fetch', 'setTimeout', 'DOMParser', 'Element', 'HTMLSelectElement'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
   },
 );

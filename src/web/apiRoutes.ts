@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RetrainingApp, RunStart } from '../app/index.js';
+import { dashboardQueries } from '../app/dashboardQueries.js';
+import type { ExecutionRecord, RetrainingApp, RunStart } from '../app/index.js';
+import { pipelineJson, runJson, stepJson } from './apiJson.js';
 import {
   InvalidInputError,
   StateDirOwnedError,
@@ -19,28 +21,39 @@ interface PipelineParams {
 export function registerApiRoutes(server: FastifyInstance, app: RetrainingApp): void {
   server.get('/api/status', () => app.status());
 
-  server.get('/api/pipelines', () =>
-    app.pipelines().map(({ name, config }) => ({
-      name,
-      sourceFile: config.sourceFile,
-      retrainingRate: config.retrainingRate.expression,
-      solutionArn: config.solutionArn,
-      campaignArn: config.campaignArn ?? null,
-      gate: config.gate,
-    })),
-  );
+  // With what the dashboard shows of each (schedule, alarm, latest and running run): its pages watch this.
+  const dashboard = dashboardQueries(app);
+  server.get('/api/pipelines', async () => {
+    const views = await dashboard.pipelines();
+    return app.pipelines().map(({ name, config }) => {
+      const view = views.find((candidate) => candidate.name === name);
+      return {
+        name,
+        sourceFile: config.sourceFile,
+        retrainingRate: config.retrainingRate.expression,
+        solutionArn: config.solutionArn,
+        campaignArn: config.campaignArn ?? null,
+        gate: config.gate,
+        ...(view ? pipelineJson(view) : {}),
+      };
+    });
+  });
 
   server.get<{ Querystring: { pipeline?: string; limit?: string; before?: string } }>(
     '/api/runs',
     async (request, reply) =>
       answer(reply, () =>
-        app.history({
-          ...(request.query.pipeline ? { pipelineName: request.query.pipeline } : {}),
-          ...(request.query.limit !== undefined ? { limit: wholeNumber('limit', request.query.limit) } : {}),
-          ...(request.query.before !== undefined
-            ? { beforeId: wholeNumber('before', request.query.before) }
-            : {}),
-        }),
+        maskedRuns(
+          app.history({
+            ...(request.query.pipeline ? { pipelineName: request.query.pipeline } : {}),
+            ...(request.query.limit !== undefined
+              ? { limit: wholeNumber('limit', request.query.limit) }
+              : {}),
+            ...(request.query.before !== undefined
+              ? { beforeId: wholeNumber('before', request.query.before) }
+              : {}),
+          }),
+        ),
       ),
   );
 
@@ -48,7 +61,7 @@ export function registerApiRoutes(server: FastifyInstance, app: RetrainingApp): 
     answer(reply, () => {
       const detail = app.run(wholeNumber('id', request.params.id));
       if (!detail) return reply.code(404).send({ error: `no run with id ${request.params.id}.` });
-      return detail;
+      return { execution: runJson(detail.execution), visits: detail.visits.map(stepJson) };
     }),
   );
 
@@ -90,6 +103,11 @@ function started(reply: FastifyReply, start: RunStart) {
   return start.kind === 'skipped'
     ? { kind: start.kind, execution: start.execution }
     : { kind: start.kind, plan: start.plan };
+}
+
+/** Runs as answers show them: URLs in error texts masked. */
+function maskedRuns(runs: readonly ExecutionRecord[]) {
+  return runs.map((run) => runJson(run));
 }
 
 function wholeNumber(name: string, text: string): number {

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RetrainingApp } from '../app/index.js';
 import { isAllowedHost } from '../shared/hostGuard.js';
 import { registerApiRoutes } from './apiRoutes.js';
+import { crossSiteRefusal } from './requestGuards.js';
 
 export interface ApiServerOptions {
   readonly app: RetrainingApp;
@@ -30,7 +31,11 @@ export function buildApiServer(options: ApiServerOptions): FastifyInstance {
         error: `requests must be addressed to ${settings.boundHost} or localhost, not '${request.headers.host ?? ''}'.`,
       });
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !hasToken(request, options.token)) {
+    if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+    // Actions: only from this server's own page (or a script with no browser headers) with the token.
+    const refusal = crossSiteRefusal(request.headers);
+    if (refusal) return reply.code(403).send({ error: refusal });
+    if (!hasToken(request, options.token)) {
       return reply.code(401).send({
         error:
           "this call changes state: send the owner's token (Authorization: Bearer <token>, from owner.json in the state dir).",

@@ -7,7 +7,9 @@ import { pipelineNameForFile, selectPipeline } from '../../config/pipelineSelect
 import type { AppEvent, HostedPipeline } from '../../app/index.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { DEFAULT_SERVE_PORT, DEFAULT_STATE_DIR } from '../../shared/localDefaults.js';
+import { dashboardQueries } from '../../app/dashboardQueries.js';
 import { buildApiServer } from '../../web/apiServer.js';
+import { registerDashboard } from '../../web/dashboardServer.js';
 import { notificationLine, openCommandApp } from '../appSession.js';
 import type { CliIo } from '../io.js';
 import { historyLine } from '../runTable.js';
@@ -26,12 +28,15 @@ interface ServeFlags {
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .summary('retrain each pipeline on its RetrainingRate until stopped; JSON API on a loopback port')
+    .summary(
+      'retrain each pipeline on its RetrainingRate until stopped; web dashboard and JSON API on a loopback port',
+    )
     .description(
       'Retrain every configured pipeline on its RetrainingRate (UTC) until stopped (Ctrl-C or SIGTERM). Pass several ' +
         '--params files, or a folder of *.cfg files; each pipeline is named after its file. A pipeline never runs twice ' +
         'at once (a fire during a run is recorded SKIPPED); different pipelines run in parallel. serve owns the state ' +
-        'dir: run, rollback, status and history in other terminals use it. Its JSON API (/api/...) listens on --port; ' +
+        'dir: run, rollback, status and history in other terminals use it. Its web dashboard (/) and JSON API (/api/...) ' +
+        'listen on --port (docs/DASHBOARD.md); ' +
         "calls that start runs or roll back need the token in the state dir's owner.json.",
     )
     .option(
@@ -44,11 +49,11 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--endpoint <url>', 'a Personalize-compatible endpoint to use instead of the embedded engine')
     .option('--run-now', 'also start every pipeline once right away')
     .addOption(
-      new Option('--port <port>', 'TCP port of the JSON API (0 picks a free one)')
+      new Option('--port <port>', 'TCP port of the dashboard and the JSON API (0 picks a free one)')
         .default(DEFAULT_SERVE_PORT)
         .argParser(parsePort),
     )
-    .option('--host <host>', 'address the API binds; keep it on loopback', '127.0.0.1')
+    .option('--host <host>', 'address the dashboard and API bind; keep it on loopback', '127.0.0.1')
     .action(async (flags: ServeFlags) => {
       const pipelines = loadPipelines(flags);
       const app = await openCommandApp(io, {
@@ -58,7 +63,13 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         pipelines,
         ...(flags.endpoint ? { personalize: { endpoint: flags.endpoint } } : {}),
       });
-      const api = buildApiServer({ app, token: app.apiToken ?? '', boundHost: flags.host });
+      const token = app.apiToken ?? '';
+      const api = buildApiServer({
+        app,
+        token,
+        boundHost: flags.host,
+        routes: [(server) => registerDashboard(server, { queries: dashboardQueries(app), token })],
+      });
       try {
         const apiUrl = await listen(api, flags.port, flags.host, io);
         app.publishApi(apiUrl);
@@ -67,7 +78,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         app.startSchedule({ runNow: flags.runNow ?? false });
         io.out(
           `serving ${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'} from ${app.stateDir}\n` +
-            `  Personalize at ${app.personalizeEndpoint ?? '?'}\n  API at ${apiUrl}/api/ (token in ${join(app.stateDir, 'owner.json')})\n`,
+            `  Personalize at ${app.personalizeEndpoint ?? '?'}\n  dashboard at ${apiUrl}/\n  API at ${apiUrl}/api/ (token in ${join(app.stateDir, 'owner.json')})\n`,
         );
         for (const pipeline of app.status().pipelines.filter((p) => p.hosted))
           io.out(`  ${pipeline.name}: next run ${formatTime(pipeline.nextRunAt)}\n`);
