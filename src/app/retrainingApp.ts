@@ -435,6 +435,7 @@ class LocalRetrainingApp implements RetrainingApp {
         : await this.access.personalizeEndpoint(),
       ...(region ? { region } : {}),
       personalize,
+      ...(!region && this.access.usesEmbeddedEngine ? { embeddedEngine: true } : {}),
     };
   }
 

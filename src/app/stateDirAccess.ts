@@ -89,6 +89,16 @@ export class StateDirAccess {
    * starts (or while a short-lived owner without an engine finishes) and takes over a lock freed
    * meanwhile.
    */
+  /**
+   * Whether runs talk to this project's embedded engine (ours, or the owner's) rather than an endpoint
+   * the user named: only then may the runner shorten the definition's waits. An owner started with
+   * `--endpoint` publishes that endpoint, which a client cannot tell apart; it then waits as on AWS
+   * only if it was itself given the endpoint.
+   */
+  get usesEmbeddedEngine(): boolean {
+    return !this.options.endpoint && (this.engine !== undefined || this.clientOf !== undefined);
+  }
+
   async personalizeEndpoint(): Promise<string> {
     if (this.options.endpoint) return this.options.endpoint;
     if (!this.exists) makeDirectory(this.stateDir);
