@@ -24,16 +24,12 @@ import {
   importInteractions,
   trainVersion,
 } from './benchResources.js';
-import { startChildServer } from './childServer.js';
+import { numberOption } from './benchOptions.js';
+import { startEngineChild } from './childServer.js';
 import { median, powerLawInteractions } from './trainBenchData.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const ROUNDS = option('rounds', 3);
-const CONCURRENCY = option('concurrency', 10);
+const ROUNDS = numberOption('rounds', 3);
+const CONCURRENCY = numberOption('concurrency', 10);
 const EVENTS = 1_000_000;
 
 /** bench/scale.ts's generator, written as the interactions CSV Personalize imports. */
@@ -116,13 +112,7 @@ const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'batch-bench-'));
 const dataRoot = join(stateDir, 'data');
 const data = interactions();
-const engine = await startChildServer('bin/personalize-retrain.js', [
-  'engine',
-  '--port',
-  '0',
-  '--state-dir',
-  stateDir,
-]);
+const engine = await startEngineChild(stateDir);
 try {
   const personalize = benchClient(engine.url);
   const { datasetGroupArn } = await importInteractions(personalize, dataRoot, 'batch-data', data.csv);

@@ -18,6 +18,7 @@ import {
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
 import { MOVIELENS_RATINGS } from './trainBenchData.js';
 
 export const BENCH_ROLE_ARN = 'arn:aws:iam::000000000000:role/PersonalizeImport';
@@ -82,6 +83,18 @@ export function movieLensInteractions(path = MOVIELENS_RATINGS): MovieLensIntera
     lines.push(`${user},${movie},${timestamp},rating`);
   }
   return { csv: `${lines.join('\n')}\n`, rows: lines.length - 1, users: [...users], skipped, source: path };
+}
+
+/** MovieLens-small's interactions when the file is there, else the demo's synthetic shop's. */
+export function movieLensOrShopInteractions(): { csv: string; users: string[]; source: string } {
+  const movieLens = movieLensInteractions();
+  if (movieLens) return { csv: movieLens.csv, users: movieLens.users, source: 'MovieLens-small' };
+  const shop = generateShop();
+  return {
+    csv: interactionsCsv(shop.interactions),
+    users: shop.users.map((u) => u.id),
+    source: 'synthetic shop',
+  };
 }
 
 export interface InteractionsDataset {

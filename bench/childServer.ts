@@ -20,3 +20,14 @@ export function startChildServer(
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${output}`)));
   });
 }
+
+/** The CLI's `personalize-retrain engine` over a state dir, on a free port, in a process of its own. */
+export const startEngineChild = (stateDir: string) =>
+  startChildServer('bin/personalize-retrain.js', ['engine', '--port', '0', '--state-dir', stateDir]);
+
+/** Stops a child server with SIGTERM and resolves once it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}

@@ -2,50 +2,23 @@
 // over a demo state dir with its one real run (baseline), then with 200 runs. Each figure is the
 // median of the Server-Timing the dashboard reports, after warm-up, in a real `serve` process.
 //   npx tsc -p tsconfig.json && node dist/bench/dashboard.js [requests]
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runProgram } from '../src/cli/main.js';
 import { DEMO_NAME } from '../src/demo/demoShopSetup.js';
 import { EXECUTIONS_FILE, openExecutionStore } from '../src/pipeline/executions/index.js';
+import { withServe } from '../scripts/dashboardServe.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const REQUESTS = Number(process.argv[2] ?? 50);
 const WARM_UP = 10;
 const RUNS = 200;
-const CLI = fileURLToPath(new URL('../../bin/personalize-retrain.js', import.meta.url));
 const stateDir = join('bench', '.out', `dashboard-${process.pid}`);
 const paramsFile = join(stateDir, DEMO_NAME, 'parameters.cfg');
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-async function withServe<T>(use: (url: string) => Promise<T>): Promise<T> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--params', paramsFile, '--stack-name', DEMO_NAME, '--state-dir', stateDir, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        output += chunk;
-        const match = /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${output}`)));
-    });
-    return await use(url);
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
 }
 
 /** Median server time (Server-Timing) and wall time on loopback of `REQUESTS` sequential GETs. */
@@ -110,7 +83,8 @@ const PAGES = ['/', `/pipelines/${DEMO_NAME}`, '/api/pipelines'];
 async function measureAll(
   label: string,
 ): Promise<Map<string, { server: number; wall: number; bytes: number }>> {
-  return withServe(async (url) => {
+  const flags = ['--params', paramsFile, '--stack-name', DEMO_NAME, '--state-dir', stateDir];
+  return withServe(flags, async (url) => {
     const results = new Map<string, { server: number; wall: number; bytes: number }>();
     for (const page of PAGES) {
       const result = await measure(`${url}${page}`);

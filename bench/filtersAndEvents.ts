@@ -32,17 +32,13 @@ import {
   movieLensInteractions,
   trainVersion,
 } from './benchResources.js';
-import { startChildServer } from './childServer.js';
+import { numberOption } from './benchOptions.js';
+import { startEngineChild } from './childServer.js';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 
 const MOVIES = '/work/shared/data/movielens-small/movies.csv';
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const RUNS = option('runs', 3);
-const SECONDS = option('seconds', 5);
+const RUNS = numberOption('runs', 3);
+const SECONDS = numberOption('seconds', 5);
 const RATE = 500;
 
 /** movies.csv → ITEM_ID,GENRES (titles hold quoted commas; genres are the last field). */
@@ -76,13 +72,7 @@ if (!movieLens || !existsSync(MOVIES)) {
 const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'filters-bench-'));
 const dataRoot = join(stateDir, 'data');
-const engine = await startChildServer('bin/personalize-retrain.js', [
-  'engine',
-  '--port',
-  '0',
-  '--state-dir',
-  stateDir,
-]);
+const engine = await startEngineChild(stateDir);
 const personalize = benchClient(engine.url);
 try {
   const { datasetGroupArn } = await importInteractions(personalize, dataRoot, 'movies', movieLens.csv);

@@ -12,18 +12,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
 import { benchClient, createSolution, importInteractions, trainVersion } from './benchResources.js';
-import { startChildServer } from './childServer.js';
+import { startEngineChild } from './childServer.js';
 
 const SAMPLES = 300;
 const stateDir = mkdtempSync(join(tmpdir(), 'responsiveness-'));
 const shopCsv = interactionsCsv(generateShop().interactions);
-const engine = await startChildServer('bin/personalize-retrain.js', [
-  'engine',
-  '--port',
-  '0',
-  '--state-dir',
-  stateDir,
-]);
+const engine = await startEngineChild(stateDir);
 const personalize = benchClient(engine.url);
 
 async function latencies(

@@ -9,42 +9,25 @@
  * Data: MovieLens-small (../shared) when present, else the demo's synthetic shop.
  */
 import autocannon from 'autocannon';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
 import { DEFAULT_ENGINE_LIMITS } from '../src/engine/context.js';
-import { startChildServer } from './childServer.js';
+import { numberOption } from './benchOptions.js';
+import { startChildServer, stopChild } from './childServer.js';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 import {
   benchClient,
   createSolution,
   deployCampaign,
   importInteractions,
-  movieLensInteractions,
+  movieLensOrShopInteractions,
   trainVersion,
 } from './benchResources.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const RUNS = option('runs', 3);
-const SECONDS = option('seconds', 5);
+const RUNS = numberOption('runs', 3);
+const SECONDS = numberOption('seconds', 5);
 const CONNECTIONS = 10;
-
-function interactionsData(): { csv: string; users: string[]; source: string } {
-  const movieLens = movieLensInteractions();
-  if (movieLens) return { csv: movieLens.csv, users: movieLens.users, source: 'MovieLens-small' };
-  const shop = generateShop();
-  return {
-    csv: interactionsCsv(shop.interactions),
-    users: shop.users.map((u) => u.id),
-    source: 'synthetic shop',
-  };
-}
 
 async function servingCampaign(url: string, dataRoot: string, csv: string): Promise<string> {
   const personalize = benchClient(url);
@@ -101,15 +84,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const startEngineServer = (answerCacheBytes: number) =>
   startChildServer('dist/bench/engineServer.js', [stateDir, String(answerCacheBytes)]);
 
-async function stopServer(server: { child: ChildProcess }): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
-}
-
 const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
-const data = interactionsData();
+const data = movieLensOrShopInteractions();
 const hello = await startChildServer('dist/bench/helloServer.js', []);
 let engine = await startEngineServer(DEFAULT_ENGINE_LIMITS.answerCacheBytes);
 try {
@@ -134,7 +111,7 @@ try {
   }
 
   // The same state dir and campaign, the answer cache off: the model scores every request.
-  await stopServer(engine);
+  await stopChild(engine.child);
   engine = await startEngineServer(0);
   await load(engine.url, '/recommendations', recommendation);
   const freshRuns: LoadResult[] = [];

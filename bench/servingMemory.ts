@@ -11,38 +11,24 @@
  * the engine's default quotas at their fullest: 5 dataset groups of 5 campaigns.
  */
 import autocannon from 'autocannon';
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE_LIMITS } from '../src/engine/context.js';
-import { generateShop, interactionsCsv } from '../src/demo/syntheticShop.js';
-import { startChildServer } from './childServer.js';
+import { numberOption } from './benchOptions.js';
+import { startChildServer, stopChild } from './childServer.js';
 import {
   benchClient,
   createSolution,
   deployCampaign,
   importInteractions,
-  movieLensInteractions,
+  movieLensOrShopInteractions,
   trainVersion,
 } from './benchResources.js';
 
-const args = process.argv.slice(2);
-const requestsIndex = args.indexOf('--requests');
-const REQUESTS = requestsIndex >= 0 ? Number(args[requestsIndex + 1]) : 200_000;
+const REQUESTS = numberOption('requests', 200_000);
 const GROUPS = 5;
 const CAMPAIGNS_PER_GROUP = 5;
-
-function interactionsData(): { csv: string; users: string[]; source: string } {
-  const movieLens = movieLensInteractions();
-  if (movieLens) return { csv: movieLens.csv, users: movieLens.users, source: 'MovieLens-small' };
-  const shop = generateShop();
-  return {
-    csv: interactionsCsv(shop.interactions),
-    users: shop.users.map((u) => u.id),
-    source: 'synthetic shop',
-  };
-}
 
 /** Resident set now and at its peak, in MiB, from /proc (Linux). */
 function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
@@ -91,15 +77,9 @@ async function measure(url: string, pid: number, campaigns: readonly string[], u
   };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 const loadBefore = loadavg()[0] ?? NaN;
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-memory-bench-'));
-const data = interactionsData();
+const data = movieLensOrShopInteractions();
 const startEngineServer = (budget: number) =>
   startChildServer('dist/bench/engineServer.js', [stateDir, String(budget)]);
 
@@ -122,7 +102,7 @@ try {
   }
 } finally {
   personalize.destroy();
-  await stop(setup.child);
+  await stopChild(setup.child);
 }
 
 const runs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
@@ -137,7 +117,7 @@ for (const [label, budget] of [
   try {
     runs[label] = await measure(engine.url, engine.child.pid ?? 0, campaigns, data.users);
   } finally {
-    await stop(engine.child);
+    await stopChild(engine.child);
   }
 }
 const withCache = Object.values(runs)[1];

@@ -1,7 +1,6 @@
 // Makes the dashboard screenshots in docs/images from a real `serve` over a fresh demo state dir
 // (the demo's cycle plus one more run), in Debian's chromium:
 //   npx tsc -p tsconfig.json && node dist/scripts/dashboard-screenshots.js
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { runProgram } from '../src/cli/main.js';
 import { DEMO_NAME } from '../src/demo/demoShopSetup.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
+import { withServe } from './dashboardServe.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-const CLI = fileURLToPath(new URL('../../bin/personalize-retrain.js', import.meta.url));
 const IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
 const missing = chromiumMissing();
@@ -32,41 +31,27 @@ for (const args of [
 ])
   await runProgram(['node', 'personalize-retrain', ...args], quiet);
 
-const serve = spawn(process.execPath, [CLI, 'serve', ...flags, '--port', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const exited = new Promise((resolve) => serve.once('exit', resolve));
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    serve.stdout.setEncoding('utf8');
-    serve.stdout.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    serve.once('exit', (code) => reject(new Error(`serve exited (${code}): ${output}`)));
+  await withServe(flags, async (url) => {
+    const browser = await launchChromium();
+    try {
+      mkdirSync(IMAGES, { recursive: true });
+      const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await desktop.goto(`${url}/`);
+      await desktop.screenshot({ path: join(IMAGES, 'dashboard-overview.png') });
+      await desktop.goto(`${url}/pipelines/${DEMO_NAME}`);
+      await desktop.screenshot({ path: join(IMAGES, 'dashboard-pipeline.png'), fullPage: true });
+      const latestRun = await desktop.locator('tr[data-run-id] a').first().getAttribute('href');
+      await desktop.goto(`${url}${latestRun ?? '/'}`);
+      await desktop.screenshot({ path: join(IMAGES, 'dashboard-run.png') });
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+      await phone.goto(`${url}/pipelines/${DEMO_NAME}`);
+      await phone.screenshot({ path: join(IMAGES, 'dashboard-phone.png') });
+      console.log(`wrote dashboard-{overview,pipeline,run,phone}.png in ${IMAGES}`);
+    } finally {
+      await browser.close();
+    }
   });
-  const browser = await launchChromium();
-  try {
-    mkdirSync(IMAGES, { recursive: true });
-    const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await desktop.goto(`${url}/`);
-    await desktop.screenshot({ path: join(IMAGES, 'dashboard-overview.png') });
-    await desktop.goto(`${url}/pipelines/${DEMO_NAME}`);
-    await desktop.screenshot({ path: join(IMAGES, 'dashboard-pipeline.png'), fullPage: true });
-    const latestRun = await desktop.locator('tr[data-run-id] a').first().getAttribute('href');
-    await desktop.goto(`${url}${latestRun ?? '/'}`);
-    await desktop.screenshot({ path: join(IMAGES, 'dashboard-run.png') });
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
-    await phone.goto(`${url}/pipelines/${DEMO_NAME}`);
-    await phone.screenshot({ path: join(IMAGES, 'dashboard-phone.png') });
-    console.log(`wrote dashboard-{overview,pipeline,run,phone}.png in ${IMAGES}`);
-  } finally {
-    await browser.close();
-  }
 } finally {
-  serve.kill('SIGTERM');
-  await exited;
   rmSync(stateDir, { recursive: true, force: true });
 }
