@@ -1,17 +1,22 @@
 import {
-  CreateCampaignCommand,
   CreateDatasetCommand,
   CreateEventTrackerCommand,
   CreateFilterCommand,
   CreateSchemaCommand,
-  DescribeCampaignCommand,
   DescribeEventTrackerCommand,
   DescribeFilterCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { itemsCsv, usersCsv } from '../../src/demo/syntheticShop.js';
 import { importCsv, putObject } from './imports.js';
-import { RECIPE, createSolution, importShop, trainVersion, type ImportedShop } from './shop.js';
+import {
+  RECIPE,
+  activeCampaign,
+  createSolution,
+  importShop,
+  trainVersion,
+  type ImportedShop,
+} from './shop.js';
 import { waitFor } from './wait.js';
 
 export interface CatalogShop extends ImportedShop {
@@ -77,18 +82,7 @@ export async function deployCampaign(
   const solutionArn = await createSolution(personalize, datasetGroupArn, name, recipe);
   const { solutionVersionArn, version } = await trainVersion(personalize, solutionArn);
   if (version?.status !== 'ACTIVE') throw new Error(`training failed: ${version?.failureReason ?? ''}`);
-  const { campaignArn = '' } = await personalize.send(
-    new CreateCampaignCommand({
-      name,
-      solutionVersionArn,
-      campaignConfig: { itemExplorationConfig: { explorationWeight: '0' } },
-    }),
-  );
-  await waitFor(
-    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
-    (r) => r.campaign?.status === 'ACTIVE',
-  );
-  return campaignArn;
+  return activeCampaign(personalize, name, solutionVersionArn);
 }
 
 export async function createActiveFilter(
