@@ -1,6 +1,7 @@
 import type { PipelineAlarm } from '../../app/pipelineHealth.js';
 import type { ExecutionRecord } from '../../app/index.js';
-import { formatDurationMs, formatMetricValue, formatTime } from '../format.js';
+import type { PipelineView } from '../../app/dashboardQueries.js';
+import { formatAge, formatDurationMs, formatMetricValue, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
 
 /** A run's outcome as a coloured word; a rollback says so. */
@@ -18,6 +19,30 @@ export function alarmBadge(alarm: PipelineAlarm): Html {
     ${'reason' in alarm ? html`title="${alarm.reason}"` : ''}
     >${label}</span
   >`;
+}
+
+/** Why a pipeline is alarmed, announced to screen readers; nothing when it is healthy. */
+export function alarmReason(alarm: PipelineAlarm): Html | '' {
+  return 'reason' in alarm ? html`<p class="alarm-reason" role="alert">${alarm.reason}</p>` : '';
+}
+
+/** When the schedule runs the pipeline next, and how far off that is. */
+export function nextRun(pipeline: PipelineView, now: number): Html | string {
+  return pipeline.nextRunAt === null
+    ? 'not scheduled'
+    : html`${formatTime(pipeline.nextRunAt)}
+        <span class="muted">(${formatAge(pipeline.nextRunAt, now)})</span>`;
+}
+
+/** The run in progress and its current step, as facts; nothing when the pipeline is idle. */
+export function runningNowFacts(pipeline: PipelineView): Html | '' {
+  return pipeline.running
+    ? html`<dt>Running now</dt>
+        <dd class="live">
+          <a href="/runs/${pipeline.running.id}">${pipeline.running.executionName}</a>:
+          <span class="current-step">${pipeline.currentStep ?? 'starting'}</span>
+        </dd>`
+    : '';
 }
 
 export function runDuration(run: ExecutionRecord): string {

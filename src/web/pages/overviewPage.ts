@@ -3,7 +3,7 @@ import { html, type Html } from '../html.js';
 import type { CampaignView, PipelineView } from '../../app/dashboardQueries.js';
 import { maskUrl } from '../secrets.js';
 import { versionName } from '../metricChart.js';
-import { alarmBadge, outcomeBadge, runDuration } from './fragments.js';
+import { alarmBadge, alarmReason, nextRun, outcomeBadge, runDuration, runningNowFacts } from './fragments.js';
 
 export interface OverviewEntry {
   readonly pipeline: PipelineView;
@@ -38,14 +38,12 @@ function pipelineCard({ pipeline, campaign }: OverviewEntry, now: number): Html 
       <a href="/pipelines/${encodeURIComponent(pipeline.name)}">${pipeline.name}</a>
       ${alarmBadge(pipeline.alarm)}
     </h2>
-    ${'reason' in pipeline.alarm ? html`<p class="alarm-reason" role="alert">${pipeline.alarm.reason}</p>` : ''}
+    ${alarmReason(pipeline.alarm)}
     <dl class="facts">
       <dt>Schedule</dt>
       <dd class="mono">${pipeline.schedule}</dd>
       <dt>Next run</dt>
-      <dd>
-        ${pipeline.nextRunAt === null ? 'not scheduled' : html`${formatTime(pipeline.nextRunAt)} <span class="muted">(${formatAge(pipeline.nextRunAt, now)})</span>`}
-      </dd>
+      <dd>${nextRun(pipeline, now)}</dd>
       <dt>Latest run</dt>
       <dd>
         ${
@@ -55,15 +53,7 @@ function pipelineCard({ pipeline, campaign }: OverviewEntry, now: number): Html 
             : html`<span class="muted">none yet</span>`
         }
       </dd>
-      ${
-        pipeline.running
-          ? html`<dt>Running now</dt>
-              <dd class="live">
-                <a href="/runs/${pipeline.running.id}">${pipeline.running.executionName}</a>:
-                <span class="current-step">${pipeline.currentStep ?? 'starting'}</span>
-              </dd>`
-          : ''
-      }
+      ${runningNowFacts(pipeline)}
       <dt>Campaign serves</dt>
       <dd>${campaignLine(campaign)}</dd>
       <dt>Gate</dt>

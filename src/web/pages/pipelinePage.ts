@@ -1,10 +1,9 @@
 import type { MetricSeries } from '../../app/metricSeries.js';
 import type { ExecutionRecord } from '../../app/index.js';
 import type { CampaignView, PipelineView } from '../../app/dashboardQueries.js';
-import { formatAge, formatTime } from '../format.js';
 import { html, type Html } from '../html.js';
 import { metricChart, versionName } from '../metricChart.js';
-import { alarmBadge, runTable } from './fragments.js';
+import { alarmBadge, alarmReason, nextRun, runTable, runningNowFacts } from './fragments.js';
 import { campaignLine } from './overviewPage.js';
 
 export interface PipelinePageData {
@@ -70,25 +69,13 @@ function metricPicker(series: MetricSeries, name: string): Html {
 export function pipelinePage(data: PipelinePageData): Html {
   const { pipeline, series } = data;
   return html`<h1>${pipeline.name} ${alarmBadge(pipeline.alarm)}</h1>
-    ${'reason' in pipeline.alarm ? html`<p class="alarm-reason" role="alert">${pipeline.alarm.reason}</p>` : ''}
-    ${actions(data)}
+    ${alarmReason(pipeline.alarm)} ${actions(data)}
     <dl class="facts">
       <dt>Campaign serves</dt>
       <dd>${campaignLine(data.campaign)}</dd>
       <dt>Schedule</dt>
-      <dd>
-        <span class="mono">${pipeline.schedule}</span>, next run
-        ${pipeline.nextRunAt === null ? 'not scheduled' : html`${formatTime(pipeline.nextRunAt)} <span class="muted">(${formatAge(pipeline.nextRunAt, data.now)})</span>`}
-      </dd>
-      ${
-        pipeline.running
-          ? html`<dt>Running now</dt>
-              <dd class="live">
-                <a href="/runs/${pipeline.running.id}">${pipeline.running.executionName}</a>:
-                <span class="current-step">${pipeline.currentStep ?? 'starting'}</span>
-              </dd>`
-          : ''
-      }
+      <dd><span class="mono">${pipeline.schedule}</span>, next run ${nextRun(pipeline, data.now)}</dd>
+      ${runningNowFacts(pipeline)}
     </dl>
     <section aria-labelledby="trend-title">
       <h2 id="trend-title">Metric trend</h2>
