@@ -225,7 +225,11 @@ test('a train-only run with batch inference writes recommendations for every inp
   assert.ok(lines.every((line) => line.output.recommendedItems.length === 10));
   assert.equal(await servedVersion(engine.personalize), servedBefore, 'no campaign was configured');
   const notified = webhook.received[0] as { message?: { BatchInferenceOutput?: string } };
-  assert.equal(notified.message?.BatchInferenceOutput, prefix);
+  assert.equal(
+    notified.message?.BatchInferenceOutput,
+    prefix,
+    `the success notification names the output; the webhook got ${JSON.stringify(webhook.received)}`,
+  );
 });
 
 test('a batch input with bad lines fails the run, notified, with how many lines failed and which', async (t) => {
