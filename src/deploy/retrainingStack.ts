@@ -18,6 +18,7 @@ export const STACK_OUTPUTS = {
   stateMachineArn: 'StateMachineArn',
   notificationTopicArn: 'NotificationTopicArn',
   scheduleName: 'ScheduleName',
+  updateScheduleName: 'UpdateScheduleName',
   logGroupName: 'LogGroupName',
 } as const;
 
@@ -39,7 +40,7 @@ export class RetrainingStack extends Stack {
       config,
       pipelineName: stackName,
     });
-    const outputs: Record<keyof typeof STACK_OUTPUTS, [string, string]> = {
+    const outputs: Partial<Record<keyof typeof STACK_OUTPUTS, [string, string]>> = {
       stateMachineArn: [
         this.pipeline.stateMachine.stateMachineArn,
         'The state machine that runs the pipeline.',
@@ -47,11 +48,19 @@ export class RetrainingStack extends Stack {
       notificationTopicArn: [this.pipeline.topic.topicArn, 'The topic every run and alarm notifies.'],
       scheduleName: [
         this.pipeline.schedule.scheduleName,
-        'The EventBridge Scheduler schedule that starts runs.',
+        'The EventBridge Scheduler schedule that starts the RetrainingRate runs.',
       ],
+      ...(this.pipeline.updateSchedule
+        ? {
+            updateScheduleName: [
+              this.pipeline.updateSchedule.scheduleName,
+              'The EventBridge Scheduler schedule that starts the UpdateRate (UPDATE training) runs.',
+            ] as [string, string],
+          }
+        : {}),
       logGroupName: [this.pipeline.logGroup.logGroupName, 'The execution logs.'],
     };
-    for (const [key, [value, description]] of Object.entries(outputs)) {
+    for (const [key, [value, description]] of Object.entries(outputs) as [string, [string, string]][]) {
       const name = STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS];
       new CfnOutput(this, name, { value, description });
     }

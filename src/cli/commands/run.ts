@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { regionOfArn, type RunPlacement } from '../../app/index.js';
+import { TRAINING_MODES, type TrainingMode } from '../../config/trainingModes.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { notificationLine, openCommandApp } from '../appSession.js';
 import { ExitCodes, exitCodeForRun } from '../exitCodes.js';
@@ -13,6 +14,7 @@ interface RunFlags extends PipelineFlags {
   readonly target: 'local' | 'aws';
   readonly stateMachineArn?: string;
   readonly executionName?: string;
+  readonly trainingMode?: TrainingMode;
 }
 
 export function registerRunCommand(program: Command, io: CliIo): void {
@@ -37,6 +39,12 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option(
       '--state-machine-arn <arn>',
       'with --target aws: the state machine the stack deployed (its region is used)',
+    )
+    .addOption(
+      new Option(
+        '--training-mode <mode>',
+        "this run's training: FULL retrains from all the data, UPDATE refreshes the latest model with new items (user-personalization only) (default: the file's TrainingMode)",
+      ).choices(TRAINING_MODES),
     )
     .option(
       '--execution-name <name>',
@@ -77,6 +85,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           pipelineName: selection.stackName,
           placement,
           ...(flags.executionName ? { executionName: flags.executionName } : {}),
+          ...(flags.trainingMode ? { trainingMode: flags.trainingMode } : {}),
           onEvent: progress.onEvent,
           signal: controller.signal,
         });
