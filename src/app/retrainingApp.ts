@@ -1,5 +1,7 @@
 import { GetSolutionMetricsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { deployedStateMachineArn } from '../deploy/stackOutputs.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -62,6 +64,8 @@ export interface OpenAppOptions {
   /** Local runs: Wait and retry durations (tests and demos only). */
   readonly runner?: Pick<RetrainingRunOptions, 'waitOverrideMs' | 'retryOverrideMs'>;
   readonly schedulerClock?: SchedulerClock;
+  /** Where `run --target aws --stack-name` reads the stack's outputs (tests stub it). */
+  readonly cloudFormation?: CloudFormationClient;
   /** Waiting for an owner's endpoint, and for clients' runs at close. */
   readonly ownerWaitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -469,11 +473,18 @@ class LocalRetrainingApp implements RetrainingApp {
 
   private async target(placement: RunPlacement): Promise<RunTarget> {
     if (placement.kind === 'aws') {
-      const region = regionOfArn(placement.stateMachineArn);
+      const stateMachineArn =
+        'stateMachineArn' in placement
+          ? placement.stateMachineArn
+          : await deployedStateMachineArn({
+              stackName: placement.stackName,
+              region: placement.region,
+              ...(this.options.cloudFormation ? { cloudFormation: this.options.cloudFormation } : {}),
+            });
       return {
         kind: 'aws',
-        stateMachineArn: placement.stateMachineArn,
-        sfn: new SFNClient({ region }),
+        stateMachineArn,
+        sfn: new SFNClient({ region: regionOfArn(stateMachineArn) }),
       };
     }
     const personalize = await this.personalize();

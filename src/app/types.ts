@@ -27,6 +27,13 @@ export type RunPlacement =
       readonly kind: 'aws';
       /** The deployed state machine; its region is the one in the ARN. */
       readonly stateMachineArn: string;
+    }
+  | {
+      readonly kind: 'aws';
+      /** A stack `deploy` created: its StateMachineArn output names the state machine. */
+      readonly stackName: string;
+      /** The stack's region: the SolutionArn's, where `deploy` puts it. */
+      readonly region: string;
     };
 
 /** Options every run-starting call shares. */

@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 import { pipelineEnvironment } from './pipelineEnvironment.js';
 import { RetrainingPipeline, type RetrainingPipelineProps } from './retrainingPipeline.js';
+import { STACK_OUTPUTS } from './stackOutputs.js';
 
 export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackName'> {
   readonly config: PipelineConfig;
@@ -13,14 +14,7 @@ export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackNam
   readonly pipeline?: Omit<RetrainingPipelineProps, 'config' | 'pipelineName'>;
 }
 
-/** The stack's outputs, by name: what `run --target aws --stack-name` and operators look up. */
-export const STACK_OUTPUTS = {
-  stateMachineArn: 'StateMachineArn',
-  notificationTopicArn: 'NotificationTopicArn',
-  scheduleName: 'ScheduleName',
-  updateScheduleName: 'UpdateScheduleName',
-  logGroupName: 'LogGroupName',
-} as const;
+export { STACK_OUTPUTS } from './stackOutputs.js';
 
 /** One pipeline per stack, in the account and region of its solution. */
 export class RetrainingStack extends Stack {
