@@ -148,41 +148,54 @@ function gemvFunction(): FunctionBody {
 function sparseFunction(mode: 'residual' | 'product'): FunctionBody {
   const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, I32, F64]);
   const [out, v, fixed, indices, values, start, end, kp, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [e, b, y, rowBytes, at] = Array.from({ length: 5 }, () => f.local(I32)) as number[];
-  const c1 = f.local(F64);
-  const [lo, hi, coef] = [f.local(V128), f.local(V128), f.local(V128)];
-  f.get(kp).i32(2).op(OP.i32Shl).set(rowBytes!);
-  f.forRange(
-    e!,
-    () => f.get(start),
-    () => f.get(end),
-    1,
-    () => {
+  const [e, b, rowBytes, at, vAt, last] = Array.from({ length: 6 }, () => f.local(I32)) as number[];
+  const [vlo, vhi] = [f.local(V128), f.local(V128)];
+  const lanes = [0, 1].map(() => ({
+    y: f.local(I32),
+    c1: f.local(F64),
+    lo: f.local(V128),
+    hi: f.local(V128),
+    coef: f.local(V128),
+  }));
+  /**
+   * Entries e .. e + n − 1 together: their dot products share the loads of v, and one pass over
+   * `out` adds their terms in entry order, so the sums round exactly as one entry at a time.
+   */
+  const group = (n: number) => {
+    const used = lanes.slice(0, n);
+    used.forEach(({ y, c1, lo, hi }, j) => {
       address(f, indices, e!, 2)
-        .mem(OP.i32Load, 2)
+        .mem(OP.i32Load, 2, 4 * j)
         .get(rowBytes!)
-        .op(OP.i32Mul)
-        .get(fixed)
-        .op(OP.i32Add)
-        .set(y!);
+        .op(OP.i32Mul);
+      f.get(fixed).op(OP.i32Add).set(y);
       f.get(alpha);
-      address(f, values, e!, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32).op(OP.f64Mul).set(c1);
+      address(f, values, e!, 2)
+        .mem(OP.f32Load, 2, 4 * j)
+        .op(OP.f64PromoteF32)
+        .op(OP.f64Mul)
+        .set(c1);
       zeroVector(zeroVector(f).set(lo)).set(hi);
-      f.forRange(
-        b!,
-        () => f.i32(0),
-        () => f.get(kp),
-        4,
-        () => {
-          address(f, y!, b!, 2).set(at!);
+    });
+    f.forRange(
+      b!,
+      () => f.i32(0),
+      () => f.get(kp),
+      4,
+      () => {
+        address(f, v, b!, 3).set(vAt!);
+        f.get(vAt!).simdMem(SIMD.load, 4).set(vlo);
+        f.get(vAt!).simdMem(SIMD.load, 4, 16).set(vhi);
+        for (const { y, lo, hi } of used) {
+          address(f, y, b!, 2).set(at!);
           f.get(lo).get(at!);
-          loadPromoted(f);
-          address(f, v, b!, 3).simdMem(SIMD.load, 4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(lo);
+          loadPromoted(f).get(vlo).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(lo);
           f.get(hi).get(at!);
-          loadPromoted(f, 8);
-          address(f, v, b!, 3).simdMem(SIMD.load, 4, 16).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(hi);
-        },
-      );
+          loadPromoted(f, 8).get(vhi).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(hi);
+        }
+      },
+    );
+    for (const { c1, lo, hi, coef } of used) {
       if (mode === 'residual') {
         f.f64(1).get(c1).op(OP.f64Add).get(c1);
         laneSum(f, lo, hi).op(OP.f64Mul).op(OP.f64Sub);
@@ -191,20 +204,38 @@ function sparseFunction(mode: 'residual' | 'product'): FunctionBody {
         laneSum(f, lo, hi).op(OP.f64Mul);
       }
       f.simd(SIMD.f64x2Splat).set(coef);
-      f.forRange(
-        b!,
-        () => f.i32(0),
-        () => f.get(kp),
-        2,
-        () => {
-          address(f, out, b!, 3).set(at!);
-          f.get(at!).get(at!).simdMem(SIMD.load, 4).get(coef);
-          address(f, y!, b!, 2);
-          loadPromoted(f).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simdMem(SIMD.store, 4);
-        },
-      );
-    },
+    }
+    f.forRange(
+      b!,
+      () => f.i32(0),
+      () => f.get(kp),
+      2,
+      () => {
+        address(f, out, b!, 3).set(at!);
+        f.get(at!).get(at!).simdMem(SIMD.load, 4);
+        for (const { y, coef } of used) {
+          f.get(coef);
+          address(f, y, b!, 2);
+          loadPromoted(f).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+        }
+        f.simdMem(SIMD.store, 4);
+      },
+    );
+  };
+  f.get(kp).i32(2).op(OP.i32Shl).set(rowBytes!);
+  f.get(end).i32(-1).op(OP.i32Add).set(last!);
+  f.forRange(
+    e!,
+    () => f.get(start),
+    () => f.get(last!),
+    2,
+    () => group(2),
   );
+  f.get(e!)
+    .get(end)
+    .op(OP.i32Eq)
+    .op(OP.i32Eqz)
+    .when(() => group(1));
   return f;
 }
 
