@@ -10,6 +10,7 @@ import {
 } from './taskPolicy.js';
 import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
 import { jobLoop } from './jobLoop.js';
+import { dataFingerprintTagParameter } from './unchangedDataStates.js';
 
 /**
  * The names this run may give its solution versions, `<RunId>-1` … `<RunId>-<MAX_ATTEMPTS>`, as an
@@ -117,6 +118,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         SolutionArn: config.solutionArn,
         TrainingMode: config.trainingMode,
         'Name.$': '$.TrainingRun.Name',
+        ...dataFingerprintTagParameter(config),
       },
       resultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
       resultPath: '$.Training',
