@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { StateMachineDefinition } from '../pipeline/definition/index.js';
+import { S3_LIST_OBJECTS } from '../pipeline/definition/unchangedDataStates.js';
 import { definitionTasks } from './definitionTasks.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 
@@ -40,7 +41,12 @@ const ACTION_RESOURCES: Readonly<Record<string, readonly ResourceKind[]>> = {
   ListDatasetImportJobs: ['any'],
   ListSolutionVersions: ['any'],
   ListCampaigns: ['any'],
+  ListTagsForResource: ['solutionVersions'],
+  TagResource: ['solutionVersions'],
 };
+
+/** Tags given to a Create* call are applied with the caller's TagResource permission. */
+const TAGGED_CREATIONS = new Set(['CreateSolutionVersion']);
 
 /** Actions whose request hands a role to Personalize, which needs iam:PassRole on it: which role. */
 const PASSED_ROLES: Readonly<Record<string, (config: PipelineConfig) => string | undefined>> = {
@@ -53,6 +59,8 @@ export interface DefinitionAccess {
   /** IAM action names (`personalize:CreateDatasetImportJob`), sorted, each once. */
   readonly personalizeActions: readonly string[];
   readonly publishesNotifications: boolean;
+  /** The definition lists datasource objects (SkipUnchangedData): see `datasourceStatements`. */
+  readonly listsDatasources?: boolean;
 }
 
 /** One statement of the state machine role's policy. */
@@ -71,9 +79,12 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   const actions = new Set<string>();
   const problems: string[] = [];
   let publishesNotifications = false;
-  for (const { stateName, resource } of definitionTasks(definition)) {
+  let listsDatasources = false;
+  for (const { stateName, resource, parameterNames } of definitionTasks(definition)) {
     if (SNS_PUBLISH_RESOURCES.has(resource)) {
       publishesNotifications = true;
+    } else if (resource === S3_LIST_OBJECTS) {
+      listsDatasources = true;
     } else if (resource.startsWith(PERSONALIZE_SDK_PREFIX)) {
       const sdkAction = resource.slice(PERSONALIZE_SDK_PREFIX.length);
       const action = sdkAction.charAt(0).toUpperCase() + sdkAction.slice(1);
@@ -82,9 +93,11 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
         problems.push(
           `state '${stateName}' calls personalize:${action}, which has no resource rule: add it to ACTION_RESOURCES in src/deploy/personalizeAccess.ts with the resources the service authorizes it against.`,
         );
+      if (TAGGED_CREATIONS.has(action) && parameterNames.some((name) => /^Tags(\.\$)?$/.test(name)))
+        actions.add('TagResource');
     } else {
       problems.push(
-        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations and sns:publish.`,
+        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, s3:listObjectsV2 and sns:publish.`,
       );
     }
   }
@@ -95,6 +108,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   return {
     personalizeActions: [...actions].sort().map((action) => `personalize:${action}`),
     publishesNotifications,
+    listsDatasources,
   };
 }
 

@@ -7,6 +7,7 @@ import { importDatasetsState, importList } from './importStates.js';
 import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
 import { runTimeoutSeconds } from './pollLimits.js';
 import { MAX_ATTEMPTS } from './taskPolicy.js';
+import { UNCHANGED_DATA_START, unchangedDataStates } from './unchangedDataStates.js';
 import { TRAINING_MODE_START, trainingModeStates } from './trainingModeStates.js';
 import { busyCheckStates, trainingStates, versionNamesExpression } from './trainingStates.js';
 
@@ -62,7 +63,10 @@ export function buildDefinition(
       Next: TRAINING_MODE_START,
     },
     ...trainingModeStates(config, 'CheckTrainingInProgress'),
-    ...busyCheckStates(config, 'ImportDatasets', SKIP_PATH),
+    ...busyCheckStates(config, config.skipUnchangedData ? UNCHANGED_DATA_START : 'ImportDatasets', SKIP_PATH),
+    ...(config.skipUnchangedData
+      ? unchangedDataStates(config, 'ImportDatasets', { topicArn, pipelineName })
+      : {}),
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate),

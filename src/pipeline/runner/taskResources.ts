@@ -1,9 +1,12 @@
+import { S3_LIST_OBJECTS } from '../definition/unchangedDataStates.js';
 import { findPersonalizeOperation, type PersonalizeOperation } from './personalizeOperations.js';
 
 /** What a Task's `Resource` asks for, among the integrations the local runner reproduces. */
 export type TaskResource =
   | { readonly kind: 'personalize'; readonly operation: PersonalizeOperation }
-  | { readonly kind: 'notification' };
+  | { readonly kind: 'notification' }
+  /** Datasource metadata for SkipUnchangedData, answered for the data root or through an S3 client. */
+  | { readonly kind: 's3-list-objects' };
 
 const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
 const NOTIFICATION_RESOURCES = new Set([
@@ -14,6 +17,7 @@ const NOTIFICATION_RESOURCES = new Set([
 /** Resolves a Task resource, or returns a message saying why the local runner cannot run it. */
 export function resolveTaskResource(resource: string): TaskResource | string {
   if (NOTIFICATION_RESOURCES.has(resource)) return { kind: 'notification' };
+  if (resource === S3_LIST_OBJECTS) return { kind: 's3-list-objects' };
   if (resource.startsWith(SDK_PREFIX)) {
     const [service, action, ...rest] = resource.slice(SDK_PREFIX.length).split(':');
     if (service === 'personalize' && action && rest.length === 0) {
@@ -27,6 +31,6 @@ export function resolveTaskResource(resource: string): TaskResource | string {
   }
   return (
     `${resource}: the local runner supports only arn:aws:states:::aws-sdk:personalize:<action> and ` +
-    'arn:aws:states:::sns:publish; use --target aws to run other integrations on AWS Step Functions.'
+    'arn:aws:states:::sns:publish and arn:aws:states:::aws-sdk:s3:listObjectsV2; use --target aws to run other integrations on AWS Step Functions.'
   );
 }

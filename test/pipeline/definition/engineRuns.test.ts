@@ -232,6 +232,19 @@ test('a train-only run with batch inference writes recommendations for every inp
   );
 });
 
+test('SkipUnchangedData never skips when it cannot read the datasource metadata: the run retrains and says why', async (t) => {
+  // runPipeline without `datasources`: every s3:listObjectsV2 Task fails, as it would without s3:ListBucket.
+  const { execution } = await run(t, { SkipUnchangedData: 'true' });
+  assert.equal(execution.status, 'SUCCEEDED', execution.cause ?? '');
+  assert.ok(execution.solutionVersionArn, 'a version was trained');
+  const verdict = (execution.output as { Detail?: { UnchangedData?: { Verdict?: { Reason?: string } } } })
+    .Detail?.UnchangedData?.Verdict?.Reason;
+  assert.match(
+    verdict ?? '',
+    /^Retraining without comparing the data: the object metadata of s3:\/\/\S+ could not be read \(S3\.SdkClientException: /,
+  );
+});
+
 test('a batch input with bad lines fails the run, notified, with how many lines failed and which', async (t) => {
   writeFileSync(
     join(engine.dataRoot, 'batch-jobs', 'bad.json'),

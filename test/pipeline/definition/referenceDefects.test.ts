@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadPipelineConfig, type PipelineConfig } from '../../../src/config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from '../../../src/pipeline/definition/asl.js';
+import { unchangedDataStates } from '../../../src/pipeline/definition/unchangedDataStates.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { configWith } from '../../support/pipelineConfigs.js';
 
@@ -129,7 +130,8 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       // The Comment ends a sentence with an ARN: its full stop is not part of it.
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
-        const integration = /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish)$/.test(arn);
+        const integration =
+          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish|aws-sdk:s3:listObjectsV2)$/.test(arn);
         assert.ok(
           integration || given.has(arn) || arn === importJobPrefix || arn === batchJobName,
           `${arn} was not given`,
@@ -169,8 +171,14 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       assert.deepEqual(map.Catch, [
         { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'SummarizeFailure' },
       ]);
+      // The unchanged-data check never fails a run: what it cannot read, it retrains over.
+      const dataCheck = new Set(
+        config.skipUnchangedData
+          ? Object.keys(unchangedDataStates(config, 'ImportDatasets', { topicArn: 't', pipelineName: 'p' }))
+          : [],
+      );
       for (const [name, state] of Object.entries(definition.States)) {
-        if (state.Type !== 'Task' || name.startsWith('Notify')) continue;
+        if (state.Type !== 'Task' || name.startsWith('Notify') || dataCheck.has(name)) continue;
         assert.ok(
           state.Catch.some(
             (rule) => rule.ErrorEquals.includes('States.ALL') && rule.Next === 'SummarizeFailure',
@@ -186,6 +194,7 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       );
       const expected = ['RetrainingSucceeded', 'RetrainingSkipped', 'RetrainingFailed'];
       if (config.campaignArn || config.gate.minimum !== undefined) expected.push('RetrainingRejected');
+      if (config.skipUnchangedData) expected.push('RetrainingSkippedUnchangedData');
       assert.deepEqual(ends.map(([name]) => name).sort(), expected.sort());
       for (const [end] of ends) {
         const [notify, ...others] = predecessors(top, end);
@@ -198,7 +207,10 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         const [summary] = predecessors(top, notify ?? '');
         const outcome = definition.States[summary ?? ''];
         assert.ok(outcome?.Type === 'Pass');
-        assert.equal(outcome.Parameters?.['Outcome'], end.replace('Retraining', '').toUpperCase());
+        assert.equal(
+          outcome.Parameters?.['Outcome'],
+          end.replace('Retraining', '').replace('UnchangedData', '').toUpperCase(),
+        );
       }
     });
 
