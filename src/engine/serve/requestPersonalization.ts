@@ -6,7 +6,6 @@ import { itemEligibility } from '../filter/itemEligibility.js';
 import { datasetGroupOfCampaignVersion } from '../store/datasetGroupContents.js';
 import { findFilter, type FilterRecord } from '../store/filterRecords.js';
 import { recentEventsOfUser, type StoredEvent } from '../store/recordedDataRecords.js';
-import type { GroupData } from '../filter/groupData.js';
 import { ItemSet } from '../train/itemSet.js';
 import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
@@ -62,32 +61,11 @@ export function requireServingFilter(
   return filter;
 }
 
-/** Users whose newest recorded events are kept per snapshot. */
-const MAX_KEPT_EVENT_LISTS = 16_384;
-
-/**
- * A user's newest recorded events, read once per snapshot and PutEvents version of the user (every
- * PutEvents call goes through this process, the state dir's one owner, and bumps the version), so a
- * request for a user without new events reads no SQL.
- */
-function recentRecordedEvents(
-  ctx: EngineContext,
-  group: GroupData,
-  userId: string,
-  version: number,
-): readonly StoredEvent[] {
-  const interactions = group.datasets.get('INTERACTIONS');
-  if (!interactions) return [];
-  let kept = group.derived.get('recentEvents') as Map<string, readonly StoredEvent[]> | undefined;
-  if (!kept) group.derived.set('recentEvents', (kept = new Map()));
-  const key = `${userId}\u0000${version}`;
-  let events = kept.get(key);
-  if (!events) {
-    if (kept.size >= MAX_KEPT_EVENT_LISTS) kept.delete(kept.keys().next().value!);
-    events = recentEventsOfUser(ctx.db, interactions.arn, userId, REAL_TIME_EVENTS_PER_USER);
-    kept.set(key, events);
-  }
-  return events;
+/** The user's newest recorded events in the group's Interactions dataset (none without one). */
+function recordedEventsOf(ctx: EngineContext, groupArn: string, userId: string): StoredEvent[] {
+  if (!ctx.groupData.mayHaveRecordedEvents(groupArn, userId)) return [];
+  const interactions = ctx.groupData.get(groupArn).datasets.get('INTERACTIONS');
+  return interactions ? recentEventsOfUser(ctx.db, interactions.arn, userId, REAL_TIME_EVENTS_PER_USER) : [];
 }
 
 export function personalizationFor(
@@ -110,9 +88,8 @@ export function personalizationFor(
     cacheKey += `${filter.arn}\u0000${JSON.stringify(request.filterValues ?? {})}\u0000${ctx.groupData.dataVersion(filter.datasetGroupArn)}`;
   }
   if (request.userId !== undefined && groupArn !== undefined) {
-    const version = ctx.groupData.userEventsVersion(groupArn, request.userId);
-    cacheKey += `\u0000${version}`;
-    const events = recentRecordedEvents(ctx, ctx.groupData.get(groupArn), request.userId, version);
+    cacheKey += `\u0000${ctx.groupData.userEventsVersion(groupArn, request.userId)}`;
+    const events = recordedEventsOf(ctx, groupArn, request.userId);
     const weights = new Map<number, number>();
     for (const event of events) {
       const item = event.itemId === null ? undefined : deployment.recommender.itemIndexOf(event.itemId);

@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import { fieldsOf, type SchemaField } from '../data/schemaFields.js';
-import type { EngineDatabase } from './database.js';
+import { cachedStatement, type EngineDatabase } from './database.js';
 
 export type GroupDatasetType = 'INTERACTIONS' | 'ITEMS' | 'USERS';
 
@@ -32,20 +31,13 @@ export function groupDatasets(db: EngineDatabase, datasetGroupArn: string): Map<
  * commits a new version), so caches built from that data know when to rebuild.
  */
 export function bulkDataStamp(db: EngineDatabase, datasetGroupArn: string): string {
-  // Asked on every filtered request: the statement is compiled once per connection.
-  let statement = stampStatements.get(db);
-  if (!statement) {
-    statement = db.prepare(
-      `SELECT group_concat(d.arn || ':' || ifnull(c.version_id, '-')) AS stamp
-       FROM datasets d LEFT JOIN dataset_current c ON c.dataset_arn = d.arn WHERE d.dataset_group_arn = ?`,
-    );
-    stampStatements.set(db, statement);
-  }
-  const row = statement.get(datasetGroupArn) as { stamp: string | null };
+  const row = cachedStatement(
+    db,
+    `SELECT group_concat(d.arn || ':' || ifnull(c.version_id, '-')) AS stamp
+     FROM datasets d LEFT JOIN dataset_current c ON c.dataset_arn = d.arn WHERE d.dataset_group_arn = ?`,
+  ).get(datasetGroupArn) as { stamp: string | null };
   return row.stamp ?? '';
 }
-
-const stampStatements = new WeakMap<EngineDatabase, Statement>();
 
 /** The dataset group a campaign's model was trained in. */
 export function datasetGroupOfCampaignVersion(
