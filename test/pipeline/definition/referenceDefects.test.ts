@@ -126,14 +126,17 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         config.notificationTopicArn ?? `arn:aws:sns:${region}:${account}:personalize-retrain-local`,
       ]);
       const importJobPrefix = `arn:aws:personalize:${region}:${account}:dataset-import-job/`;
-      const batchJobName = `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch`;
+      const batchJobNames = [
+        `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch-1`,
+        `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch-{}`,
+      ];
       // The Comment ends a sentence with an ARN: its full stop is not part of it.
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
         const integration =
           /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish|aws-sdk:s3:listObjectsV2)$/.test(arn);
         assert.ok(
-          integration || given.has(arn) || arn === importJobPrefix || arn === batchJobName,
+          integration || given.has(arn) || arn === importJobPrefix || batchJobNames.includes(arn),
           `${arn} was not given`,
         );
       }
