@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-personalize-events';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { trainingTables } from '../../src/engine/train/trainingJobs.js';
 import {
@@ -23,7 +24,7 @@ import {
   deployCampaign,
   importCatalogShop,
 } from '../support/catalogShop.js';
-import { startTestEngine } from '../support/engine.js';
+import { makeTempDir, startTestEngine } from '../support/engine.js';
 import { importCsv, putObject } from '../support/imports.js';
 import { interactionsCsv } from '../../src/demo/syntheticShop.js';
 
@@ -121,6 +122,35 @@ test("a new user's purchases in one genre turn their next recommendations to tha
   for (const item of bought)
     assert.ok(!itemList.some((i) => i.itemId === item.id), 'bought items are left out');
   assert.ok(elapsed < 1500, `took ${elapsed} ms`); // generous: the answer needs no retraining, only a fold-in
+});
+
+test('events recorded before a restart still shape the next recommendations after it', async (t) => {
+  const stateDir = makeTempDir();
+  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+  const first = await startTestEngine(t, { stateDir });
+  const { datasetGroupArn, shop } = await importCatalogShop(first.personalize, first.dataRoot);
+  const campaignArn = await deployCampaign(first.personalize, datasetGroupArn, 'recs');
+  const { trackingId } = await createActiveEventTracker(first.personalize, datasetGroupArn, 'tracker');
+  const userId = shop.interactions[0]!.userId;
+  const recommended = async (runtime: typeof first.runtime) =>
+    (
+      (await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 5 }))).itemList ??
+      []
+    ).map((item) => item.itemId);
+  const bought = (await recommended(first.runtime)).slice(0, 2) as string[];
+  await first.events.send(
+    new PutEventsCommand({
+      trackingId,
+      userId,
+      sessionId: 's',
+      eventList: bought.map((itemId) => ({ eventType: 'purchase', itemId, sentAt: new Date() })),
+    }),
+  );
+  await first.engine.close();
+  const second = await startTestEngine(t, { stateDir });
+  const after = await recommended(second.runtime);
+  assert.equal(after.length, 5);
+  for (const itemId of bought) assert.ok(!after.includes(itemId), `${itemId} was bought before the restart`);
 });
 
 test('recorded events and put items join training, and survive a FULL bulk import', async (t) => {
