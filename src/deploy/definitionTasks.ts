@@ -4,11 +4,13 @@ import type { StateMachineDefinition } from '../pipeline/definition/index.js';
 export interface DefinitionTask {
   readonly stateName: string;
   readonly resource: string;
+  readonly parameters: unknown;
 }
 
 interface StateLike {
   readonly Type?: string;
   readonly Resource?: unknown;
+  readonly Parameters?: unknown;
   readonly ItemProcessor?: { readonly States?: Readonly<Record<string, StateLike>> };
   readonly Iterator?: { readonly States?: Readonly<Record<string, StateLike>> };
   readonly Branches?: readonly { readonly States?: Readonly<Record<string, StateLike>> }[];
@@ -24,7 +26,7 @@ export function definitionTasks(definition: StateMachineDefinition): DefinitionT
   const visit = (states: Readonly<Record<string, StateLike>> | undefined): void => {
     for (const [stateName, state] of Object.entries(states ?? {})) {
       if (state.Type === 'Task' && typeof state.Resource === 'string')
-        tasks.push({ stateName, resource: state.Resource });
+        tasks.push({ stateName, resource: state.Resource, parameters: state.Parameters });
       visit(state.ItemProcessor?.States);
       visit(state.Iterator?.States);
       for (const branch of state.Branches ?? []) visit(branch.States);

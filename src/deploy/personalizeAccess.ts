@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { StateMachineDefinition } from '../pipeline/definition/index.js';
+import { PUT_METRIC_DATA } from '../pipeline/definition/metricPublicationStates.js';
 import { definitionTasks } from './definitionTasks.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 
@@ -53,6 +54,8 @@ export interface DefinitionAccess {
   /** IAM action names (`personalize:CreateDatasetImportJob`), sorted, each once. */
   readonly personalizeActions: readonly string[];
   readonly publishesNotifications: boolean;
+  /** The CloudWatch namespaces the definition's `putMetricData` states write to, sorted, each once. */
+  readonly metricNamespaces: readonly string[];
 }
 
 /** One statement of the state machine role's policy. */
@@ -71,9 +74,18 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   const actions = new Set<string>();
   const problems: string[] = [];
   let publishesNotifications = false;
-  for (const { stateName, resource } of definitionTasks(definition)) {
+  const namespaces = new Set<string>();
+  for (const { stateName, resource, parameters } of definitionTasks(definition)) {
     if (SNS_PUBLISH_RESOURCES.has(resource)) {
       publishesNotifications = true;
+    } else if (resource === PUT_METRIC_DATA) {
+      const namespace = (parameters as { Namespace?: unknown } | undefined)?.Namespace;
+      // The grant is scoped by namespace, so it must be written in the definition, not computed.
+      if (typeof namespace === 'string' && namespace !== '') namespaces.add(namespace);
+      else
+        problems.push(
+          `state '${stateName}' calls cloudwatch:PutMetricData without a literal Namespace, so its permission cannot be limited to one.`,
+        );
     } else if (resource.startsWith(PERSONALIZE_SDK_PREFIX)) {
       const sdkAction = resource.slice(PERSONALIZE_SDK_PREFIX.length);
       const action = sdkAction.charAt(0).toUpperCase() + sdkAction.slice(1);
@@ -84,7 +96,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
         );
     } else {
       problems.push(
-        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations and sns:publish.`,
+        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, sns:publish and cloudwatch:putMetricData.`,
       );
     }
   }
@@ -95,6 +107,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   return {
     personalizeActions: [...actions].sort().map((action) => `personalize:${action}`),
     publishesNotifications,
+    metricNamespaces: [...namespaces].sort(),
   };
 }
 
@@ -181,6 +194,14 @@ export function personalizeStatements(config: PipelineConfig, access: Definition
       return role ? [role] : [];
     }),
   );
+  for (const namespace of access.metricNamespaces)
+    statements.push({
+      sid: `PutMetricDataIn${namespace.replace(/[^A-Za-z0-9]/g, '')}`,
+      actions: ['cloudwatch:PutMetricData'],
+      // PutMetricData has no resource type: IAM takes only "*", narrowed to the namespace by condition.
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+    });
   if (passedRoles.size > 0)
     statements.push({
       sid: 'PassRolesToPersonalize',

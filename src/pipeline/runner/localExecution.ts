@@ -12,6 +12,7 @@ import { resolveTasks } from './definitionCheck.js';
 import { allStates } from './definitionWalk.js';
 import { engineWaitOverrides } from './engineWaits.js';
 import type { FactsCollector } from './executionFacts.js';
+import { readMetricPublication, type MetricPublication } from './metricData.js';
 import { notificationFromTaskInput, type NotificationReceipt, type Notifier } from './notifier.js';
 import type { TerminalState } from './outcome.js';
 import { InvalidTaskParametersError, fromSdkOutput, toSdkInput } from './sdkShapes.js';
@@ -37,6 +38,8 @@ export interface LocalExecutionOptions {
   readonly facts: FactsCollector;
   readonly onVisit: (visit: StateVisit) => void;
   readonly onNotification?: (receipt: NotificationReceipt) => void;
+  /** The CloudWatch data points the run would publish on AWS; locally they are kept, never sent. */
+  readonly onMetricData?: (publication: MetricPublication) => void;
   /** Milliseconds every Wait state lasts instead of its own duration (tests, demos). Real runs leave it unset. */
   readonly waitOverrideMs?: number;
   /** Personalize is the embedded engine: Waits start short and grow (`engineWaitOverrides`). */
@@ -165,6 +168,12 @@ function taskHandler(name: string, resource: TaskResource, options: LocalExecuti
       );
       options.onNotification?.(receipt);
       return { MessageId: receipt.messageId };
+    };
+  }
+  if (resource.kind === 'metric-data') {
+    return (input) => {
+      options.onMetricData?.(readMetricPublication(name, input));
+      return Promise.resolve({});
     };
   }
   const operation = resource.operation;

@@ -11,6 +11,7 @@ import { isValidExecutionName, newExecutionName } from './executionName.js';
 import { executeLocally } from './localExecution.js';
 import type { NotificationReceipt, Notifier } from './notifier.js';
 import { judge, type TerminalState } from './outcome.js';
+import type { MetricPublication } from './metricData.js';
 import { resolveTasks } from './definitionCheck.js';
 import type { TaskResource } from './taskResources.js';
 
@@ -48,6 +49,8 @@ export type RunEvent =
   | { readonly type: 'execution-started'; readonly execution: ExecutionRecord }
   | { readonly type: 'state'; readonly visit: StateVisit }
   | { readonly type: 'notification'; readonly receipt: NotificationReceipt }
+  /** Local runs: the CloudWatch data points the run would have published on AWS (not sent anywhere). */
+  | { readonly type: 'metric-data'; readonly publication: MetricPublication }
   | { readonly type: 'execution-finished'; readonly execution: ExecutionRecord };
 
 export interface RetrainingRunOptions {
@@ -232,6 +235,7 @@ async function execute(
       facts,
       onVisit,
       onNotification,
+      onMetricData: (publication) => options.onEvent?.({ type: 'metric-data', publication }),
       ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
       ...(target.embeddedEngine ? { embeddedEngine: true } : {}),
       ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),

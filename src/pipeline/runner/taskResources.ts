@@ -1,9 +1,12 @@
+import { PUT_METRIC_DATA } from '../definition/metricPublicationStates.js';
 import { findPersonalizeOperation, type PersonalizeOperation } from './personalizeOperations.js';
 
 /** What a Task's `Resource` asks for, among the integrations the local runner reproduces. */
 export type TaskResource =
   | { readonly kind: 'personalize'; readonly operation: PersonalizeOperation }
-  | { readonly kind: 'notification' };
+  | { readonly kind: 'notification' }
+  /** CloudWatch `putMetricData`: kept with the run locally, never sent (see `metricData.ts`). */
+  | { readonly kind: 'metric-data' };
 
 const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
 const NOTIFICATION_RESOURCES = new Set([
@@ -14,6 +17,7 @@ const NOTIFICATION_RESOURCES = new Set([
 /** Resolves a Task resource, or returns a message saying why the local runner cannot run it. */
 export function resolveTaskResource(resource: string): TaskResource | string {
   if (NOTIFICATION_RESOURCES.has(resource)) return { kind: 'notification' };
+  if (resource === PUT_METRIC_DATA) return { kind: 'metric-data' };
   if (resource.startsWith(SDK_PREFIX)) {
     const [service, action, ...rest] = resource.slice(SDK_PREFIX.length).split(':');
     if (service === 'personalize' && action && rest.length === 0) {
@@ -26,7 +30,7 @@ export function resolveTaskResource(resource: string): TaskResource | string {
     }
   }
   return (
-    `${resource}: the local runner supports only arn:aws:states:::aws-sdk:personalize:<action> and ` +
-    'arn:aws:states:::sns:publish; use --target aws to run other integrations on AWS Step Functions.'
+    `${resource}: the local runner supports only arn:aws:states:::aws-sdk:personalize:<action>, ` +
+    `arn:aws:states:::sns:publish and ${PUT_METRIC_DATA}; use --target aws to run other integrations on AWS Step Functions.`
   );
 }

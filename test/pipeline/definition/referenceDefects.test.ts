@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadPipelineConfig, type PipelineConfig } from '../../../src/config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from '../../../src/pipeline/definition/asl.js';
+import { PUT_METRIC_DATA } from '../../../src/pipeline/definition/metricPublicationStates.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { configWith } from '../../support/pipelineConfigs.js';
 
@@ -129,7 +130,8 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       // The Comment ends a sentence with an ARN: its full stop is not part of it.
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
-        const integration = /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish)$/.test(arn);
+        const integration =
+          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish)$/.test(arn) || arn === PUT_METRIC_DATA;
         assert.ok(
           integration || given.has(arn) || arn === importJobPrefix || arn === batchJobName,
           `${arn} was not given`,
@@ -146,6 +148,14 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       ].filter((state) => state.Type === 'Task');
       for (const task of tasks) {
         const rule = task.Type === 'Task' ? task.Retry[0] : undefined;
+        if (task.Type === 'Task' && task.Resource === PUT_METRIC_DATA) {
+          // CloudWatch has its own throttling; a lost data point must not hold the run for long.
+          assert.ok(
+            rule?.ErrorEquals.includes('CloudWatch.Throttling'),
+            'metric publication retries throttling',
+          );
+          continue;
+        }
         assert.ok(rule, 'has a Retry');
         for (const error of [
           'Personalize.LimitExceededException',
@@ -171,6 +181,13 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       ]);
       for (const [name, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task' || name.startsWith('Notify')) continue;
+        if (state.Resource === PUT_METRIC_DATA) {
+          // A metric that cannot be published is noted; it never fails the run.
+          assert.deepEqual(state.Catch, [
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.MetricPublication.Error', Next: state.Next },
+          ]);
+          continue;
+        }
         assert.ok(
           state.Catch.some(
             (rule) => rule.ErrorEquals.includes('States.ALL') && rule.Next === 'SummarizeFailure',
