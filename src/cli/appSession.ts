@@ -28,6 +28,17 @@ export function notificationLine(event: AppEvent): string | undefined {
   return `notified: ${subject}${delivery}\n`;
 }
 
+/**
+ * One line per CloudWatch publication of a local run: there is no CloudWatch here, so the data
+ * points the run would publish on AWS are shown instead (and sent nowhere).
+ */
+export function metricDataLine(event: AppEvent): string | undefined {
+  if (event.type !== 'run' || event.event.type !== 'metric-data') return undefined;
+  const { namespace, data } = event.event.publication;
+  const points = data.map((datum) => `${datum.dimensions['Version'] ?? '?'} ${datum.value}`).join(', ');
+  return `metrics (local: not sent to CloudWatch): ${namespace} ${data[0]?.metricName ?? ''} ${points}\n`;
+}
+
 /** `status` and `history`: read the state dir as its owner or a client, never creating it. */
 export function openQueryApp(io: CliIo, stateDir: string, command: string): Promise<RetrainingApp> {
   return openCommandApp(io, { stateDir, command, ownership: 'if-free', create: false });

@@ -6,6 +6,7 @@ export interface DefinitionTask {
   readonly resource: string;
   /** The names of its parameters, as written (`Tags.$` for a path). */
   readonly parameterNames: readonly string[];
+  readonly parameters: unknown;
 }
 
 interface StateLike {
@@ -31,6 +32,7 @@ export function definitionTasks(definition: StateMachineDefinition): DefinitionT
           stateName,
           resource: state.Resource,
           parameterNames: Object.keys(state.Parameters ?? {}),
+          parameters: state.Parameters,
         });
       visit(state.ItemProcessor?.States);
       visit(state.Iterator?.States);

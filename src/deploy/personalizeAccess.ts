@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { StateMachineDefinition } from '../pipeline/definition/index.js';
 import { S3_LIST_OBJECTS } from '../pipeline/definition/unchangedDataStates.js';
+import { PUT_METRIC_DATA } from '../pipeline/definition/metricPublicationStates.js';
 import { definitionTasks } from './definitionTasks.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 
@@ -61,6 +62,8 @@ export interface DefinitionAccess {
   readonly publishesNotifications: boolean;
   /** The definition lists datasource objects (SkipUnchangedData): see `datasourceStatements`. */
   readonly listsDatasources?: boolean;
+  /** The CloudWatch namespaces the definition's `putMetricData` states write to, sorted, each once. */
+  readonly metricNamespaces: readonly string[];
 }
 
 /** One statement of the state machine role's policy. */
@@ -80,11 +83,20 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   const problems: string[] = [];
   let publishesNotifications = false;
   let listsDatasources = false;
-  for (const { stateName, resource, parameterNames } of definitionTasks(definition)) {
+  const namespaces = new Set<string>();
+  for (const { stateName, resource, parameterNames, parameters } of definitionTasks(definition)) {
     if (SNS_PUBLISH_RESOURCES.has(resource)) {
       publishesNotifications = true;
     } else if (resource === S3_LIST_OBJECTS) {
       listsDatasources = true;
+    } else if (resource === PUT_METRIC_DATA) {
+      const namespace = (parameters as { Namespace?: unknown } | undefined)?.Namespace;
+      // The grant is scoped by namespace, so it must be written in the definition, not computed.
+      if (typeof namespace === 'string' && namespace !== '') namespaces.add(namespace);
+      else
+        problems.push(
+          `state '${stateName}' calls cloudwatch:PutMetricData without a literal Namespace, so its permission cannot be limited to one.`,
+        );
     } else if (resource.startsWith(PERSONALIZE_SDK_PREFIX)) {
       const sdkAction = resource.slice(PERSONALIZE_SDK_PREFIX.length);
       const action = sdkAction.charAt(0).toUpperCase() + sdkAction.slice(1);
@@ -97,7 +109,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
         actions.add('TagResource');
     } else {
       problems.push(
-        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, s3:listObjectsV2 and sns:publish.`,
+        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, s3:listObjectsV2, sns:publish and cloudwatch:putMetricData.`,
       );
     }
   }
@@ -109,6 +121,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
     personalizeActions: [...actions].sort().map((action) => `personalize:${action}`),
     publishesNotifications,
     listsDatasources,
+    metricNamespaces: [...namespaces].sort(),
   };
 }
 
@@ -195,6 +208,14 @@ export function personalizeStatements(config: PipelineConfig, access: Definition
       return role ? [role] : [];
     }),
   );
+  for (const namespace of access.metricNamespaces)
+    statements.push({
+      sid: `PutMetricDataIn${namespace.replace(/[^A-Za-z0-9]/g, '')}`,
+      actions: ['cloudwatch:PutMetricData'],
+      // PutMetricData has no resource type: IAM takes only "*", narrowed to the namespace by condition.
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+    });
   if (passedRoles.size > 0)
     statements.push({
       sid: 'PassRolesToPersonalize',

@@ -203,8 +203,9 @@ export class RetrainingPipeline extends Construct {
       '*',
       'Only actions without resource-level permissions, for which IAM accepts nothing but "*": X-Ray ' +
         '(PutTraceSegments, PutTelemetryRecords, GetSampling*), CloudWatch Logs vended delivery (*LogDelivery, ' +
-        "ListLogDeliveries, DescribeLogGroups, DescribeResourcePolicies, PutResourcePolicy) and Personalize's " +
-        'List* actions when the definition calls them.',
+        "ListLogDeliveries, DescribeLogGroups, DescribeResourcePolicies, PutResourcePolicy), Personalize's " +
+        "List* actions when the definition calls them, and CloudWatch PutMetricData, limited to the pipeline's " +
+        'metric namespace by a cloudwatch:namespace condition.',
     );
     for (const pattern of importJobPatterns(config))
       acknowledge(

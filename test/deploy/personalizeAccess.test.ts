@@ -55,7 +55,7 @@ test('a Task on another service (a Lambda function, say) is refused rather than 
   });
   assert.throws(
     () => definitionAccess(definition),
-    /state 'Invoke' calls arn:aws:states:::lambda:invoke; the stack grants only Personalize SDK integrations, s3:listObjectsV2 and sns:publish/,
+    /state 'Invoke' calls arn:aws:states:::lambda:invoke; the stack grants only Personalize SDK integrations, s3:listObjectsV2, sns:publish and cloudwatch:putMetricData/,
   );
 });
 
@@ -72,6 +72,7 @@ test('datasets of two accounts get one import job pattern each; PassRole follows
   const statements = personalizeStatements(twoAccounts, {
     personalizeActions: ['personalize:CreateDatasetImportJob'],
     publishesNotifications: false,
+    metricNamespaces: [],
   });
   assert.deepEqual(statements[0]?.resources, [
     'arn:aws:personalize:eu-west-1:123456789012:dataset-import-job/*',
@@ -85,6 +86,7 @@ test('datasets of two accounts get one import job pattern each; PassRole follows
   const withoutImports = personalizeStatements(base, {
     personalizeActions: ['personalize:DescribeSolutionVersion'],
     publishesNotifications: false,
+    metricNamespaces: [],
   });
   assert.deepEqual(
     withoutImports.map((statement) => statement.actions),
@@ -119,4 +121,20 @@ test('batch inference: the job actions on batch-inference-job/*, the new version
   assert.deepEqual(passRole?.conditions, {
     StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' },
   });
+});
+
+test('the metric publication gets cloudwatch:PutMetricData limited to its namespace, and nothing else of CloudWatch', () => {
+  const access = definitionAccess(buildDefinition(config()));
+  assert.deepEqual(access.metricNamespaces, ['PersonalizeRetrain']);
+  const statements = personalizeStatements(config(), access).filter((statement) =>
+    statement.actions.some((action) => action.startsWith('cloudwatch:')),
+  );
+  assert.deepEqual(statements, [
+    {
+      sid: 'PutMetricDataInPersonalizeRetrain',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': 'PersonalizeRetrain' } },
+    },
+  ]);
 });

@@ -4,11 +4,11 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetrainingStack } from '../../src/deploy/retrainingStack.js';
 import { nagFindings, addNagChecks } from '../../src/deploy/nagChecks.js';
-import { config } from './support.js';
+import { config, roleStatements } from './support.js';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
-test('with UpdateRate the stack has two schedules on one state machine: FULL at RetrainingRate, UPDATE at UpdateRate', () => {
+test('with UpdateRate the stack has two schedules on one state machine (FULL at RetrainingRate, UPDATE at UpdateRate), and publishes metrics in its namespace only', () => {
   const app = new App();
   const stacks = ['staging', 'prod'].map(
     (name) =>
@@ -41,6 +41,13 @@ test('with UpdateRate the stack has two schedules on one state machine: FULL at 
       ['cron(0 3 ? * SUN *)', { TrainingMode: 'FULL' }],
       ['rate(1 day)', { TrainingMode: 'UPDATE' }],
     ]);
+    // The metric publication's grant: PutMetricData only, only in the pipeline's namespace.
+    assert.deepEqual(
+      roleStatements(template, 'PipelineStateMachineRole')
+        .filter((statement) => JSON.stringify(statement.Action).includes('cloudwatch:PutMetricData'))
+        .map((statement) => [statement.Action, statement.Resource, statement.Condition]),
+      [['cloudwatch:PutMetricData', '*', { StringEquals: { 'cloudwatch:namespace': 'PersonalizeRetrain' } }]],
+    );
     const outputs = template.findOutputs('*');
     assert.deepEqual(Object.keys(outputs).sort(), [
       'LogGroupName',

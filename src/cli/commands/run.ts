@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { regionOfArn, type RunPlacement } from '../../app/index.js';
 import { TRAINING_MODES, type TrainingMode } from '../../config/trainingModes.js';
 import { InvalidInputError } from '../../shared/errors.js';
-import { notificationLine, openCommandApp } from '../appSession.js';
+import { metricDataLine, notificationLine, openCommandApp } from '../appSession.js';
 import { ExitCodes, exitCodeForRun } from '../exitCodes.js';
 import type { CliIo } from '../io.js';
 import { loadSelectedPipeline } from '../loadConfig.js';
@@ -86,7 +86,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       const quietIo = flags.json ? { ...io, isTty: false, out: () => undefined } : io;
       const progress = progressPrinter(quietIo, selection.stackName);
       const unsubscribe = app.subscribe((event) => {
-        const line = notificationLine(event);
+        const line = notificationLine(event) ?? metricDataLine(event);
         if (line) io.err(line);
       });
       try {

@@ -3,6 +3,7 @@ import type { State, StateMachineDefinition } from './asl.js';
 import { BATCH_INFERENCE_START, batchInferenceStates } from './batchInferenceStates.js';
 import { campaignStates } from './campaignStates.js';
 import { gateStates } from './gateStates.js';
+import { METRIC_PUBLICATION_START, metricPublicationStates } from './metricPublicationStates.js';
 import { importDatasetsState, importList } from './importStates.js';
 import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
 import { runTimeoutSeconds } from './pollLimits.js';
@@ -69,7 +70,8 @@ export function buildDefinition(
       : {}),
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
-    ...gateStates(config, afterGate),
+    ...gateStates(config, afterGate, METRIC_PUBLICATION_START),
+    ...metricPublicationStates(config, pipelineName, 'MetricGate'),
     ...(config.campaignArn ? campaignStates(config, config.campaignArn, afterDeploy) : {}),
     ...(batch ? batchInferenceStates(config, batch, SUCCESS_PATH) : {}),
     ...notificationStates(topicArn, pipelineName, {

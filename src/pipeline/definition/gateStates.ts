@@ -74,7 +74,12 @@ function comparisonRules(
  * then decides: deploy (`next`), or reject. Nothing to compare (no served version, or metrics the
  * service did not compute) lets the version through, as documented in docs/PIPELINE.md.
  */
-export function gateStates(config: PipelineConfig, next: string): Record<string, State> {
+export function gateStates(
+  config: PipelineConfig,
+  next: string,
+  /** Where the metrics go once read (the metric publication), before the gate decides. */
+  beforeDecision = 'MetricGate',
+): Record<string, State> {
   const metric = config.gate.metric;
   const metricPath = (which: string) => `$.${which}.Metrics.${metric}`;
   const belowMinimum: ChoiceRule[] =
@@ -106,7 +111,7 @@ export function gateStates(config: PipelineConfig, next: string): Record<string,
       ResultPath: '$.NewMetrics',
       Retry: [TRANSIENT_RETRY],
       Catch: [CATCH_ALL_TO_FAILURE],
-      Next: config.campaignArn ? 'DescribeServedVersion' : 'MetricGate',
+      Next: config.campaignArn ? 'DescribeServedVersion' : beforeDecision,
     },
   };
   if (!config.campaignArn) {
@@ -146,11 +151,11 @@ export function gateStates(config: PipelineConfig, next: string): Record<string,
       {
         ErrorEquals: [PERSONALIZE_ERRORS.notFound, PERSONALIZE_ERRORS.inUse],
         ResultPath: '$.ServedMetricsError',
-        Next: 'MetricGate',
+        Next: beforeDecision,
       },
       CATCH_ALL_TO_FAILURE,
     ],
-    Next: 'MetricGate',
+    Next: beforeDecision,
   };
   states['MetricGate'] = {
     Type: 'Choice',

@@ -13,6 +13,7 @@ import { allStates } from './definitionWalk.js';
 import { hashFields, withCorrectHashes, type HashedFields } from './hashingPassStates.js';
 import { engineWaitOverrides } from './engineWaits.js';
 import type { FactsCollector } from './executionFacts.js';
+import { readMetricPublication, type MetricPublication } from './metricData.js';
 import { notificationFromTaskInput, type NotificationReceipt, type Notifier } from './notifier.js';
 import type { TerminalState } from './outcome.js';
 import { InvalidTaskParametersError, fromSdkOutput, toSdkInput } from './sdkShapes.js';
@@ -41,6 +42,8 @@ export interface LocalExecutionOptions {
   readonly onNotification?: (receipt: NotificationReceipt) => void;
   /** Answers `s3:listObjectsV2` (SkipUnchangedData); without it the Task fails, and the run retrains. */
   readonly datasources?: DatasourceObjects;
+  /** The CloudWatch data points the run would publish on AWS; locally they are kept, never sent. */
+  readonly onMetricData?: (publication: MetricPublication) => void;
   /** Milliseconds every Wait state lasts instead of its own duration (tests, demos). Real runs leave it unset. */
   readonly waitOverrideMs?: number;
   /** Personalize is the embedded engine: Waits start short and grow (`engineWaitOverrides`). */
@@ -185,6 +188,12 @@ function taskHandler(name: string, resource: TaskResource, options: LocalExecuti
           'The local runner was given no data root or S3 endpoint to list datasources in.',
         );
       return (await options.datasources.listObjectsV2(listObjectsParameters(input))) as unknown as JsonValue;
+    };
+  }
+  if (resource.kind === 'metric-data') {
+    return (input) => {
+      options.onMetricData?.(readMetricPublication(name, input));
+      return Promise.resolve({});
     };
   }
   const operation = resource.operation;

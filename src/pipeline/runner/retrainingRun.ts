@@ -12,6 +12,7 @@ import { executeLocally } from './localExecution.js';
 import { openDatasourceObjects, type DatasourceRoot } from './datasourceObjects.js';
 import type { NotificationReceipt, Notifier } from './notifier.js';
 import { judge, type TerminalState } from './outcome.js';
+import type { MetricPublication } from './metricData.js';
 import { resolveTasks } from './definitionCheck.js';
 import type { TaskResource } from './taskResources.js';
 
@@ -54,6 +55,8 @@ export type RunEvent =
   | { readonly type: 'execution-started'; readonly execution: ExecutionRecord }
   | { readonly type: 'state'; readonly visit: StateVisit }
   | { readonly type: 'notification'; readonly receipt: NotificationReceipt }
+  /** Local runs: the CloudWatch data points the run would have published on AWS (not sent anywhere). */
+  | { readonly type: 'metric-data'; readonly publication: MetricPublication }
   | { readonly type: 'execution-finished'; readonly execution: ExecutionRecord };
 
 export interface RetrainingRunOptions {
@@ -243,6 +246,7 @@ async function execute(
       facts,
       onVisit,
       onNotification,
+      onMetricData: (publication) => options.onEvent?.({ type: 'metric-data', publication }),
       ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
       ...(target.embeddedEngine ? { embeddedEngine: true } : {}),
       ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),

@@ -153,6 +153,8 @@ export class FakePersonalize {
       this.campaignUpdate = { arn: String(input['SolutionVersionArn']), polls: 0 };
       return { CampaignArn: input['CampaignArn'] };
     },
+    // CloudWatch, which the definition also calls: the data points are kept for the test to read.
+    putMetricData: () => ({}),
     publish: (input) => {
       this.notifications.push(JSON.parse(String(input['Message'])) as Json);
       return { MessageId: String(this.notifications.length) };

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { loadPipelineConfig, type PipelineConfig } from '../../../src/config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from '../../../src/pipeline/definition/asl.js';
 import { unchangedDataStates } from '../../../src/pipeline/definition/unchangedDataStates.js';
+import { PUT_METRIC_DATA } from '../../../src/pipeline/definition/metricPublicationStates.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { configWith } from '../../support/pipelineConfigs.js';
 
@@ -134,7 +135,8 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
         const integration =
-          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish|aws-sdk:s3:listObjectsV2)$/.test(arn);
+          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish|aws-sdk:s3:listObjectsV2)$/.test(arn) ||
+          arn === PUT_METRIC_DATA;
         assert.ok(
           integration || given.has(arn) || arn === importJobPrefix || batchJobNames.includes(arn),
           `${arn} was not given`,
@@ -151,6 +153,14 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       ].filter((state) => state.Type === 'Task');
       for (const task of tasks) {
         const rule = task.Type === 'Task' ? task.Retry[0] : undefined;
+        if (task.Type === 'Task' && task.Resource === PUT_METRIC_DATA) {
+          // CloudWatch has its own throttling; a lost data point must not hold the run for long.
+          assert.ok(
+            rule?.ErrorEquals.includes('CloudWatch.Throttling'),
+            'metric publication retries throttling',
+          );
+          continue;
+        }
         assert.ok(rule, 'has a Retry');
         for (const error of [
           'Personalize.LimitExceededException',
@@ -182,6 +192,13 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       );
       for (const [name, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task' || name.startsWith('Notify') || dataCheck.has(name)) continue;
+        if (state.Resource === PUT_METRIC_DATA) {
+          // A metric that cannot be published is noted; it never fails the run.
+          assert.deepEqual(state.Catch, [
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.MetricPublication.Error', Next: state.Next },
+          ]);
+          continue;
+        }
         assert.ok(
           state.Catch.some(
             (rule) => rule.ErrorEquals.includes('States.ALL') && rule.Next === 'SummarizeFailure',
