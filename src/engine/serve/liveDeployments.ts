@@ -10,6 +10,8 @@ export interface LiveDeployment {
   readonly solutionVersionArn: string;
   readonly recommender: Recommender;
   readonly exploration: ExplorationSettings | undefined;
+  /** `campaignConfig.enableMetadataWithRecommendations`: requests may ask for item metadata. */
+  readonly metadataEnabled: boolean;
   /** Answers already computed from this deployment, in the engine-wide `AnswerCache`. */
   readonly answers: DeploymentAnswers;
 }
@@ -66,6 +68,7 @@ export class LiveDeployments {
       solutionVersionArn,
       recommender,
       exploration: explorationOf(campaignConfig),
+      metadataEnabled: campaignConfig?.['enableMetadataWithRecommendations'] === true,
       answers: new DeploymentAnswers(this.answerCache, `${campaignArn}#${++this.prepared}`),
     };
   }

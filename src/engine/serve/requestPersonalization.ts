@@ -33,7 +33,8 @@ export interface Personalization {
 
 const groupOfVersion = new Map<string, string | undefined>();
 
-function datasetGroupOf(ctx: EngineContext, deployment: LiveDeployment): string | undefined {
+/** The dataset group of the version a deployment serves, looked up once per version. */
+export function datasetGroupOf(ctx: EngineContext, deployment: LiveDeployment): string | undefined {
   if (!groupOfVersion.has(deployment.solutionVersionArn))
     groupOfVersion.set(
       deployment.solutionVersionArn,
