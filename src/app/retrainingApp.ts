@@ -1,5 +1,7 @@
 import { GetSolutionMetricsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { deployedStateMachineArn } from '../deploy/stackOutputs.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -19,7 +21,8 @@ import {
   type RetrainingRunOptions,
   type RunTarget,
 } from '../pipeline/runner/index.js';
-import { RetrainingScheduler, type SchedulerClock } from '../pipeline/scheduler.js';
+import { RetrainingScheduler, type NextRun, type SchedulerClock } from '../pipeline/scheduler.js';
+import { cadences, type TrainingMode } from '../config/trainingModes.js';
 import { InvalidInputError, StateDirOwnedError, UnknownPipelineError } from '../shared/errors.js';
 import { describeCampaign, listSolutionVersions } from './personalizeQueries.js';
 import { planRollback } from './rollbackPlanning.js';
@@ -61,6 +64,8 @@ export interface OpenAppOptions {
   /** Local runs: Wait and retry durations (tests and demos only). */
   readonly runner?: Pick<RetrainingRunOptions, 'waitOverrideMs' | 'retryOverrideMs'>;
   readonly schedulerClock?: SchedulerClock;
+  /** Where `run --target aws --stack-name` reads the stack's outputs (tests stub it). */
+  readonly cloudFormation?: CloudFormationClient;
   /** Waiting for an owner's endpoint, and for clients' runs at close. */
   readonly ownerWaitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -170,12 +175,17 @@ class LocalRetrainingApp implements RetrainingApp {
       pipelineName: pipeline.name,
       executionName: request.executionName ?? newExecutionName(),
       target: placement.kind,
+      trainingMode: request.trainingMode ?? pipeline.config.trainingMode,
     });
     if (skipped) return this.skipped(skipped);
+    // Always in the input, so the run's record, its notification and the execution say which it was.
+    const trainingMode = request.trainingMode ?? pipeline.config.trainingMode;
     return this.launch(request, {
       definition: buildDefinition(pipeline.config, { pipelineName: pipeline.name }),
       pipelineName: pipeline.name,
       target: await this.target(placement),
+      input: { TrainingMode: trainingMode },
+      trainingMode,
       ...(request.executionName ? { executionName: request.executionName } : {}),
       notifierUrl: pipeline.config.notificationUrl,
     });
@@ -236,7 +246,7 @@ class LocalRetrainingApp implements RetrainingApp {
   status(): StatusReport {
     const running = this.store?.running() ?? [];
     const latest = new Map((this.store?.latestPerPipeline() ?? []).map((run) => [run.pipelineName, run]));
-    const nextRuns = new Map(this.scheduler?.nextRuns().map((next) => [next.name, next.at]) ?? []);
+    const nextRuns = new Map(this.scheduler?.nextRuns().map((next) => [next.name, next]) ?? []);
     const names = [
       ...this.hosted.map((pipeline) => pipeline.name),
       ...[...latest.keys()].filter((name) => !this.hosted.some((pipeline) => pipeline.name === name)),
@@ -250,7 +260,8 @@ class LocalRetrainingApp implements RetrainingApp {
         hosted: this.hosted.some((pipeline) => pipeline.name === name),
         running: running.filter((run) => run.pipelineName === name),
         latest: latest.get(name) ?? null,
-        nextRunAt: nextRuns.get(name)?.getTime() ?? null,
+        nextRunAt: nextRuns.get(name)?.at?.getTime() ?? null,
+        nextRunMode: this.nextRunMode(nextRuns.get(name)),
       })),
     };
   }
@@ -294,16 +305,23 @@ class LocalRetrainingApp implements RetrainingApp {
 
   startSchedule(options: { readonly runNow?: boolean } = {}): void {
     if (this.scheduler) return;
-    const scheduled = this.hosted.map((pipeline) => ({
-      name: pipeline.name,
-      schedule: pipeline.config.retrainingRate,
-    }));
+    const scheduled = this.hosted.flatMap((pipeline) =>
+      cadences(pipeline.config).map((cadence) => ({
+        name: pipeline.name,
+        schedule: cadence.schedule,
+        trainingMode: cadence.trainingMode,
+      })),
+    );
     const scheduler = new RetrainingScheduler(
       scheduled,
       {
         run: async (pipeline, signal) => {
           try {
-            const start = await this.startRun({ pipelineName: pipeline.name, signal });
+            const start = await this.startRun({
+              pipelineName: pipeline.name,
+              signal,
+              ...(pipeline.trainingMode ? { trainingMode: pipeline.trainingMode } : {}),
+            });
             if (start.kind === 'started') await start.finished;
           } finally {
             this.emitNextRun(pipeline.name);
@@ -316,6 +334,7 @@ class LocalRetrainingApp implements RetrainingApp {
               executionName: newExecutionName(),
               target: 'local',
               reason,
+              ...(pipeline.trainingMode ? { trainingMode: pipeline.trainingMode } : {}),
             }),
           );
         },
@@ -327,7 +346,10 @@ class LocalRetrainingApp implements RetrainingApp {
     );
     this.scheduler = scheduler;
     scheduler.start();
-    if (options.runNow) for (const pipeline of scheduled) scheduler.fire(pipeline);
+    // Once per pipeline, in the mode of its first schedule (RetrainingRate's).
+    if (options.runNow)
+      for (const pipeline of scheduled.filter((p, i) => scheduled.findIndex((q) => q.name === p.name) === i))
+        scheduler.fire(pipeline);
   }
 
   close(): Promise<void> {
@@ -451,11 +473,18 @@ class LocalRetrainingApp implements RetrainingApp {
 
   private async target(placement: RunPlacement): Promise<RunTarget> {
     if (placement.kind === 'aws') {
-      const region = regionOfArn(placement.stateMachineArn);
+      const stateMachineArn =
+        'stateMachineArn' in placement
+          ? placement.stateMachineArn
+          : await deployedStateMachineArn({
+              stackName: placement.stackName,
+              region: placement.region,
+              ...(this.options.cloudFormation ? { cloudFormation: this.options.cloudFormation } : {}),
+            });
       return {
         kind: 'aws',
-        stateMachineArn: placement.stateMachineArn,
-        sfn: new SFNClient({ region }),
+        stateMachineArn,
+        sfn: new SFNClient({ region: regionOfArn(stateMachineArn) }),
       };
     }
     const personalize = await this.personalize();
@@ -529,7 +558,18 @@ class LocalRetrainingApp implements RetrainingApp {
 
   private emitNextRun(pipelineName: string): void {
     const next = this.scheduler?.nextRuns().find((entry) => entry.name === pipelineName);
-    this.emit({ type: 'schedule', pipelineName, nextRunAt: next?.at?.getTime() ?? null });
+    this.emit({
+      type: 'schedule',
+      pipelineName,
+      nextRunAt: next?.at?.getTime() ?? null,
+      nextRunMode: this.nextRunMode(next),
+    });
+  }
+
+  /** A scheduled fire's mode: its schedule's, else the pipeline's TrainingMode. */
+  private nextRunMode(next: NextRun | undefined): TrainingMode | null {
+    if (!next?.at) return null;
+    return next.trainingMode ?? this.hosted.find((p) => p.name === next.name)?.config.trainingMode ?? null;
   }
 
   private emit(event: AppEvent): void {

@@ -1,6 +1,8 @@
 import {
+  CreateCampaignCommand,
   CreateEventTrackerCommand,
   DeleteEventTrackerCommand,
+  DescribeCampaignCommand,
   DescribeEventTrackerCommand,
   LimitExceededException,
   ListEventTrackersCommand,
@@ -27,6 +29,8 @@ import {
 import { makeTempDir, startTestEngine } from '../support/engine.js';
 import { importCsv, putObject } from '../support/imports.js';
 import { interactionsCsv } from '../../src/demo/syntheticShop.js';
+import { RECIPE, createSolution, trainVersion } from '../support/shop.js';
+import { waitFor } from '../support/wait.js';
 
 test('event trackers: one per dataset group, with a trackingId, described, listed and deleted', async (t) => {
   const { personalize, dataRoot, engine } = await startTestEngine(t);
@@ -243,4 +247,51 @@ test('PutItems and PutUsers records are what filters see next, checked against t
     events.send(new PutUsersCommand({ datasetArn: itemsDatasetArn, users: [{ userId: 'x' }] })),
     /USERS dataset/,
   );
+});
+
+test('items put with PutItems are exploration candidates at once on a user-personalization campaign, before any training', async (t) => {
+  const { personalize, runtime, events, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn, shop, itemsDatasetArn } = await importCatalogShop(personalize, dataRoot);
+  const solutionArn = await createSolution(
+    personalize,
+    datasetGroupArn,
+    'explore',
+    RECIPE.userPersonalization,
+  );
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  // A cut-off of a few seconds before the newest event: no imported item is young enough to explore.
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({
+      name: 'explore',
+      solutionVersionArn,
+      campaignConfig: {
+        itemExplorationConfig: { explorationWeight: '0.2', explorationItemAgeCutOff: '0.0001' },
+      },
+    }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  const users = shop.users.slice(0, 5).map((user) => user.id);
+  const listsHold = async (itemId: string) =>
+    Promise.all(
+      users.map(async (userId) => {
+        const { itemList = [] } = await runtime.send(
+          new GetRecommendationsCommand({ campaignArn, userId, numResults: 10 }),
+        );
+        return itemList.some((item) => item.itemId === itemId);
+      }),
+    );
+  assert.deepEqual(await listsHold('brand-new'), [false, false, false, false, false]);
+  const newest = Math.max(...shop.interactions.map((event) => event.timestamp));
+  await events.send(
+    new PutItemsCommand({
+      datasetArn: itemsDatasetArn,
+      items: [
+        { itemId: 'brand-new', properties: JSON.stringify({ genre: 'toys', creationTimestamp: newest }) },
+      ],
+    }),
+  );
+  assert.deepEqual(await listsHold('brand-new'), [true, true, true, true, true]);
 });

@@ -80,6 +80,16 @@ export class LiveDeployments {
     if (replaced && replaced.answers !== deployment.answers) replaced.answers.retire();
   }
 
+  /**
+   * Unloads the deployments `stale` picks (their answers go with them); each reloads on its next
+   * request, as after a restart. PutItems uses it so new items join the served catalogue.
+   */
+  unloadWhere(stale: (deployment: LiveDeployment) => boolean): void {
+    for (const deployment of [...this.live.values()]) {
+      if (stale(deployment)) this.remove(deployment.campaignArn);
+    }
+  }
+
   remove(campaignArn: string): void {
     this.live.get(campaignArn)?.answers.retire();
     this.live.delete(campaignArn);

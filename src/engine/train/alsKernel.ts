@@ -143,46 +143,57 @@ function gemvFunction(): FunctionBody {
 /**
  * Over the row's entries e (fixed-side row y, confidence − 1 = alpha·value):
  * residual mode: out += ((1 + c1) − c1·(y·v))·y; product mode: out += (c1·(y·v))·y.
- * Parameters: (out, v, fixed, indices, values, start, end, kp, alpha).
+ * Parameters: (out, v, gathered, values, start, end, kp, alpha); entry e's y is the (e − start)-th
+ * row of `gathered`.
  */
 function sparseFunction(mode: 'residual' | 'product'): FunctionBody {
-  const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, I32, F64]);
-  const [out, v, fixed, indices, values, start, end, kp, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [e, b, y, rowBytes, at] = Array.from({ length: 5 }, () => f.local(I32)) as number[];
-  const c1 = f.local(F64);
-  const [lo, hi, coef] = [f.local(V128), f.local(V128), f.local(V128)];
-  f.get(kp).i32(2).op(OP.i32Shl).set(rowBytes!);
-  f.forRange(
-    e!,
-    () => f.get(start),
-    () => f.get(end),
-    1,
-    () => {
-      address(f, indices, e!, 2)
-        .mem(OP.i32Load, 2)
-        .get(rowBytes!)
-        .op(OP.i32Mul)
-        .get(fixed)
-        .op(OP.i32Add)
-        .set(y!);
+  const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, F64]);
+  const [out, v, gathered, values, start, end, kp, alpha] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [e, b, rowBytes, at, vAt, last] = Array.from({ length: 6 }, () => f.local(I32)) as number[];
+  const [vlo, vhi] = [f.local(V128), f.local(V128)];
+  const lanes = [0, 1].map(() => ({
+    y: f.local(I32),
+    c1: f.local(F64),
+    lo: f.local(V128),
+    hi: f.local(V128),
+    coef: f.local(V128),
+  }));
+  /**
+   * Entries e .. e + n − 1 together: their dot products share the loads of v, and one pass over
+   * `out` adds their terms in entry order, so the sums round exactly as one entry at a time.
+   */
+  const group = (n: number) => {
+    const used = lanes.slice(0, n);
+    used.forEach(({ y, c1, lo, hi }, j) => {
+      f.get(e!).get(start).op(OP.i32Sub).i32(j).op(OP.i32Add).get(rowBytes!).op(OP.i32Mul);
+      f.get(gathered).op(OP.i32Add).set(y);
       f.get(alpha);
-      address(f, values, e!, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32).op(OP.f64Mul).set(c1);
+      address(f, values, e!, 2)
+        .mem(OP.f32Load, 2, 4 * j)
+        .op(OP.f64PromoteF32)
+        .op(OP.f64Mul)
+        .set(c1);
       zeroVector(zeroVector(f).set(lo)).set(hi);
-      f.forRange(
-        b!,
-        () => f.i32(0),
-        () => f.get(kp),
-        4,
-        () => {
-          address(f, y!, b!, 2).set(at!);
+    });
+    f.forRange(
+      b!,
+      () => f.i32(0),
+      () => f.get(kp),
+      4,
+      () => {
+        address(f, v, b!, 3).set(vAt!);
+        f.get(vAt!).simdMem(SIMD.load, 4).set(vlo);
+        f.get(vAt!).simdMem(SIMD.load, 4, 16).set(vhi);
+        for (const { y, lo, hi } of used) {
+          address(f, y, b!, 2).set(at!);
           f.get(lo).get(at!);
-          loadPromoted(f);
-          address(f, v, b!, 3).simdMem(SIMD.load, 4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(lo);
+          loadPromoted(f).get(vlo).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(lo);
           f.get(hi).get(at!);
-          loadPromoted(f, 8);
-          address(f, v, b!, 3).simdMem(SIMD.load, 4, 16).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(hi);
-        },
-      );
+          loadPromoted(f, 8).get(vhi).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(hi);
+        }
+      },
+    );
+    for (const { c1, lo, hi, coef } of used) {
       if (mode === 'residual') {
         f.f64(1).get(c1).op(OP.f64Add).get(c1);
         laneSum(f, lo, hi).op(OP.f64Mul).op(OP.f64Sub);
@@ -191,35 +202,56 @@ function sparseFunction(mode: 'residual' | 'product'): FunctionBody {
         laneSum(f, lo, hi).op(OP.f64Mul);
       }
       f.simd(SIMD.f64x2Splat).set(coef);
-      f.forRange(
-        b!,
-        () => f.i32(0),
-        () => f.get(kp),
-        2,
-        () => {
-          address(f, out, b!, 3).set(at!);
-          f.get(at!).get(at!).simdMem(SIMD.load, 4).get(coef);
-          address(f, y!, b!, 2);
-          loadPromoted(f).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simdMem(SIMD.store, 4);
-        },
-      );
-    },
+    }
+    f.forRange(
+      b!,
+      () => f.i32(0),
+      () => f.get(kp),
+      2,
+      () => {
+        address(f, out, b!, 3).set(at!);
+        f.get(at!).get(at!).simdMem(SIMD.load, 4);
+        for (const { y, coef } of used) {
+          f.get(coef);
+          address(f, y, b!, 2);
+          loadPromoted(f).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+        }
+        f.simdMem(SIMD.store, 4);
+      },
+    );
+  };
+  f.get(kp).i32(2).op(OP.i32Shl).set(rowBytes!);
+  f.get(end).i32(-1).op(OP.i32Add).set(last!);
+  f.forRange(
+    e!,
+    () => f.get(start),
+    () => f.get(last!),
+    2,
+    () => group(2),
   );
+  f.get(e!)
+    .get(end)
+    .op(OP.i32Eq)
+    .op(OP.i32Eqz)
+    .when(() => group(1));
   return f;
 }
 
 /**
- * solveRows(target, fixed, indptr, indices, values, rows, rowBase, kp, gram, scratch, alpha, steps):
- * for each row i < rows (target row rowBase + i, entries indptr[i] .. indptr[i+1]), a few
- * warm-started CG steps on (G + Σ (c−1) y yᵀ) x = Σ c y. `scratch` holds x, r, p and Ap.
+ * solveRows(target, fixed, indptr, indices, values, rows, rowBase, kp, gram, scratch, alpha, steps,
+ * gather): for each row i < rows (target row rowBase + i, entries indptr[i] .. indptr[i+1]), a few
+ * warm-started CG steps on (G + Σ (c−1) y yᵀ) x = Σ c y. `scratch` holds x, r, p and Ap. The row's
+ * fixed-side vectors are first copied one after another to `gather`: the four passes over them
+ * then read contiguous memory instead of scattered rows (which, at scale, miss the caches).
  */
 function solveRowsFunction(): FunctionBody {
-  const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, I32]);
-  const [target, fixed, indptr, indices, values, rows, rowBase, kp, gram, scratch, alpha, steps] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, I32, I32]);
+  const [target, fixed, indptr, indices, values, rows, rowBase, kp, gram, scratch, alpha, steps, gather] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ];
-  const [i, start, end, t, b, step, x, r, p, ap, vecBytes] = Array.from({ length: 11 }, () =>
-    f.local(I32),
+  const [i, start, end, t, b, step, x, r, p, ap, vecBytes, e, to, from, rowBytes] = Array.from(
+    { length: 15 },
+    () => f.local(I32),
   ) as number[];
   const [rs, rsNew, pAp, size, beta, value] = Array.from({ length: 6 }, () => f.local(F64)) as number[];
   const each = (stride: number, body: () => void) =>
@@ -232,9 +264,10 @@ function solveRowsFunction(): FunctionBody {
     );
   const f64At = (base: number) => address(f, base, b!, 3);
   const sparse = (fn: number, out: number, v: number) =>
-    f.get(out).get(v).get(fixed).get(indices).get(values).get(start).get(end).get(kp).get(alpha).call(fn);
+    f.get(out).get(v).get(gather).get(values).get(start).get(end).get(kp).get(alpha).call(fn);
 
   f.get(kp).i32(3).op(OP.i32Shl).set(vecBytes!);
+  f.get(kp).i32(2).op(OP.i32Shl).set(rowBytes!);
   f.get(scratch).set(x!);
   f.get(x!).get(vecBytes!).op(OP.i32Add).set(r!);
   f.get(r!).get(vecBytes!).op(OP.i32Add).set(p!);
@@ -258,6 +291,22 @@ function solveRowsFunction(): FunctionBody {
             each(1, () => address(f, t!, b!, 2).f64(0).op(OP.f32DemoteF64).mem(OP.f32Store, 2));
             f.br(1);
           });
+        f.get(gather).set(to!);
+        f.forRange(
+          e!,
+          () => f.get(start!),
+          () => f.get(end!),
+          1,
+          () => {
+            address(f, indices, e!, 2).mem(OP.i32Load, 2).get(rowBytes!).op(OP.i32Mul);
+            f.get(fixed).op(OP.i32Add).set(from!);
+            each(4, () => {
+              address(f, to!, b!, 2);
+              address(f, from!, b!, 2).simdMem(SIMD.load, 2).simdMem(SIMD.store, 2);
+            });
+            f.get(to!).get(rowBytes!).op(OP.i32Add).set(to!);
+          },
+        );
         each(1, () =>
           f64At(x!)
             .emit(() => address(f, t!, b!, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32))
@@ -361,6 +410,7 @@ interface KernelExports {
     scratch: number,
     alpha: number,
     steps: number,
+    gather: number,
   ): void;
 }
 
@@ -376,8 +426,9 @@ export type Side = 'users' | 'items';
 
 /**
  * One training's working memory: both factor matrices (rows padded to a multiple of four, each row
- * zero-padded to kp = k rounded up to four), the Gram matrix, CG scratch vectors and a window
- * that receives one chunk of a CSR matrix at a time, so the matrix is never copied whole.
+ * zero-padded to kp = k rounded up to four), the Gram matrix, CG scratch vectors, a window
+ * that receives one chunk of a CSR matrix at a time, so the matrix is never copied whole, and room to
+ * gather the longest row's fixed-side vectors.
  */
 export class AlsKernel {
   private readonly kp: number;
@@ -389,6 +440,7 @@ export class AlsKernel {
   private readonly window: { indptr: Int32Array; indices: Int32Array; values: Float32Array };
   private readonly gram: Float64Array;
   private readonly chunkRows: number;
+  private readonly gatherAt: number;
 
   constructor(
     private readonly k: number,
@@ -400,11 +452,8 @@ export class AlsKernel {
     const kp = (this.kp = roundUp(k, 4));
     this.rows = { users: matrix.userIds.length, items: matrix.itemIds.length };
     this.chunkRows = chunking.rows ?? CHUNK_ROWS;
-    const widest = Math.max(
-      chunking.entries ?? MIN_CHUNK_ENTRIES,
-      longestRow(matrix.byUser),
-      longestRow(matrix.byItem),
-    );
+    const longest = Math.max(longestRow(matrix.byUser), longestRow(matrix.byItem));
+    const widest = Math.max(chunking.entries ?? MIN_CHUNK_ENTRIES, longest);
     let next = kp * kp * 8;
     const take = (bytes: number) => {
       const start = next;
@@ -421,6 +470,7 @@ export class AlsKernel {
       indices: take(widest * 4),
       values: take(widest * 4),
     };
+    this.gatherAt = take(longest * kp * 4);
     const pages = Math.ceil(next / PAGE);
     if (pages > MAX_PAGES) {
       throw new RangeError(
@@ -498,6 +548,7 @@ export class AlsKernel {
         this.scratch,
         params.alpha,
         params.cgSteps,
+        this.gatherAt,
       );
       first = last;
     }

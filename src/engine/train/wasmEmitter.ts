@@ -167,6 +167,7 @@ export const OP = {
   i32Eq: 0x46,
   i32GeS: 0x4e,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32Shl: 0x74,
   i32And: 0x71,

@@ -7,6 +7,7 @@ import { importDatasetsState, importList } from './importStates.js';
 import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
 import { runTimeoutSeconds } from './pollLimits.js';
 import { MAX_ATTEMPTS } from './taskPolicy.js';
+import { TRAINING_MODE_START, trainingModeStates } from './trainingModeStates.js';
 import { busyCheckStates, trainingStates, versionNamesExpression } from './trainingStates.js';
 
 export interface DefinitionOptions {
@@ -58,8 +59,9 @@ export function buildDefinition(
         Imports: importList(config),
       },
       ResultPath: '$.Run',
-      Next: 'CheckTrainingInProgress',
+      Next: TRAINING_MODE_START,
     },
+    ...trainingModeStates(config, 'CheckTrainingInProgress'),
     ...busyCheckStates(config, 'ImportDatasets', SKIP_PATH),
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),

@@ -10,6 +10,7 @@ import {
 } from './taskPolicy.js';
 import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
 import { jobLoop } from './jobLoop.js';
+import { TRAINING_MODE_PATH } from './trainingModeStates.js';
 
 /**
  * The names this run may give its solution versions, `<RunId>-1` … `<RunId>-<MAX_ATTEMPTS>`, as an
@@ -115,7 +116,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       action: 'createSolutionVersion',
       parameters: {
         SolutionArn: config.solutionArn,
-        TrainingMode: config.trainingMode,
+        'TrainingMode.$': TRAINING_MODE_PATH,
         'Name.$': '$.TrainingRun.Name',
       },
       resultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
