@@ -1,3 +1,4 @@
+import type { TrainingMode } from '../config/trainingModes.js';
 import { UserFacingError } from '../shared/errors.js';
 import { metricSeries, type MetricSeries } from './metricSeries.js';
 import { pipelineAlarm, schedulePeriodMs, type PipelineAlarm } from './pipelineHealth.js';
@@ -24,6 +25,8 @@ export interface PipelineView {
   readonly name: string;
   readonly schedule: string;
   readonly nextRunAt: number | null;
+  /** FULL or UPDATE: the training of the next scheduled run. */
+  readonly nextRunMode: TrainingMode | null;
   readonly gate: { readonly metric: string; readonly tolerance: number; readonly minimum: number | null };
   readonly campaignArn: string | null;
   readonly notificationUrl: string | null;
@@ -64,8 +67,11 @@ export function dashboardQueries(app: RetrainingApp, now: () => number = Date.no
         const runs = app.history({ pipelineName: name, limit: HEALTH_WINDOW });
         return {
           name,
-          schedule: pipeline.retrainingRate.expression,
+          schedule: pipeline.updateRate
+            ? `${pipeline.retrainingRate.expression}, UPDATE ${pipeline.updateRate.expression}`
+            : pipeline.retrainingRate.expression,
           nextRunAt: state?.nextRunAt ?? null,
+          nextRunMode: state?.nextRunMode ?? null,
           gate: {
             metric: pipeline.gate.metric,
             tolerance: pipeline.gate.tolerance,

@@ -1,5 +1,7 @@
 import { GetSolutionMetricsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { deployedStateMachineArn } from '../deploy/stackOutputs.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -19,8 +21,9 @@ import {
   type RetrainingRunOptions,
   type RunTarget,
 } from '../pipeline/runner/index.js';
-import { RetrainingScheduler, type SchedulerClock } from '../pipeline/scheduler.js';
-import { InvalidInputError, UnknownPipelineError } from '../shared/errors.js';
+import { RetrainingScheduler, type NextRun, type SchedulerClock } from '../pipeline/scheduler.js';
+import { cadences, type TrainingMode } from '../config/trainingModes.js';
+import { InvalidInputError, StateDirOwnedError, UnknownPipelineError } from '../shared/errors.js';
 import { describeCampaign, listSolutionVersions } from './personalizeQueries.js';
 import { planRollback } from './rollbackPlanning.js';
 import type { OwnerRecord } from './ownerLock.js';
@@ -61,6 +64,8 @@ export interface OpenAppOptions {
   /** Local runs: Wait and retry durations (tests and demos only). */
   readonly runner?: Pick<RetrainingRunOptions, 'waitOverrideMs' | 'retryOverrideMs'>;
   readonly schedulerClock?: SchedulerClock;
+  /** Where `run --target aws --stack-name` reads the stack's outputs (tests stub it). */
+  readonly cloudFormation?: CloudFormationClient;
   /** Waiting for an owner's endpoint, and for clients' runs at close. */
   readonly ownerWaitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -110,6 +115,8 @@ class LocalRetrainingApp implements RetrainingApp {
   private scheduler: RetrainingScheduler | undefined;
   private personalizeClient: PersonalizeClient | undefined;
   private closing: Promise<void> | undefined;
+  /** Aborted, with the reason, when the owner whose engine this client's runs use goes away. */
+  private readonly ownerLost = new AbortController();
 
   constructor(
     private readonly options: OpenAppOptions,
@@ -168,12 +175,17 @@ class LocalRetrainingApp implements RetrainingApp {
       pipelineName: pipeline.name,
       executionName: request.executionName ?? newExecutionName(),
       target: placement.kind,
+      trainingMode: request.trainingMode ?? pipeline.config.trainingMode,
     });
     if (skipped) return this.skipped(skipped);
+    // Always in the input, so the run's record, its notification and the execution say which it was.
+    const trainingMode = request.trainingMode ?? pipeline.config.trainingMode;
     return this.launch(request, {
       definition: buildDefinition(pipeline.config, { pipelineName: pipeline.name }),
       pipelineName: pipeline.name,
       target: await this.target(placement),
+      input: { TrainingMode: trainingMode },
+      trainingMode,
       ...(request.executionName ? { executionName: request.executionName } : {}),
       notifierUrl: pipeline.config.notificationUrl,
     });
@@ -234,7 +246,7 @@ class LocalRetrainingApp implements RetrainingApp {
   status(): StatusReport {
     const running = this.store?.running() ?? [];
     const latest = new Map((this.store?.latestPerPipeline() ?? []).map((run) => [run.pipelineName, run]));
-    const nextRuns = new Map(this.scheduler?.nextRuns().map((next) => [next.name, next.at]) ?? []);
+    const nextRuns = new Map(this.scheduler?.nextRuns().map((next) => [next.name, next]) ?? []);
     const names = [
       ...this.hosted.map((pipeline) => pipeline.name),
       ...[...latest.keys()].filter((name) => !this.hosted.some((pipeline) => pipeline.name === name)),
@@ -248,7 +260,8 @@ class LocalRetrainingApp implements RetrainingApp {
         hosted: this.hosted.some((pipeline) => pipeline.name === name),
         running: running.filter((run) => run.pipelineName === name),
         latest: latest.get(name) ?? null,
-        nextRunAt: nextRuns.get(name)?.getTime() ?? null,
+        nextRunAt: nextRuns.get(name)?.at?.getTime() ?? null,
+        nextRunMode: this.nextRunMode(nextRuns.get(name)),
       })),
     };
   }
@@ -292,16 +305,23 @@ class LocalRetrainingApp implements RetrainingApp {
 
   startSchedule(options: { readonly runNow?: boolean } = {}): void {
     if (this.scheduler) return;
-    const scheduled = this.hosted.map((pipeline) => ({
-      name: pipeline.name,
-      schedule: pipeline.config.retrainingRate,
-    }));
+    const scheduled = this.hosted.flatMap((pipeline) =>
+      cadences(pipeline.config).map((cadence) => ({
+        name: pipeline.name,
+        schedule: cadence.schedule,
+        trainingMode: cadence.trainingMode,
+      })),
+    );
     const scheduler = new RetrainingScheduler(
       scheduled,
       {
         run: async (pipeline, signal) => {
           try {
-            const start = await this.startRun({ pipelineName: pipeline.name, signal });
+            const start = await this.startRun({
+              pipelineName: pipeline.name,
+              signal,
+              ...(pipeline.trainingMode ? { trainingMode: pipeline.trainingMode } : {}),
+            });
             if (start.kind === 'started') await start.finished;
           } finally {
             this.emitNextRun(pipeline.name);
@@ -314,6 +334,7 @@ class LocalRetrainingApp implements RetrainingApp {
               executionName: newExecutionName(),
               target: 'local',
               reason,
+              ...(pipeline.trainingMode ? { trainingMode: pipeline.trainingMode } : {}),
             }),
           );
         },
@@ -325,7 +346,10 @@ class LocalRetrainingApp implements RetrainingApp {
     );
     this.scheduler = scheduler;
     scheduler.start();
-    if (options.runNow) for (const pipeline of scheduled) scheduler.fire(pipeline);
+    // Once per pipeline, in the mode of its first schedule (RetrainingRate's).
+    if (options.runNow)
+      for (const pipeline of scheduled.filter((p, i) => scheduled.findIndex((q) => q.name === p.name) === i))
+        scheduler.fire(pipeline);
   }
 
   close(): Promise<void> {
@@ -339,7 +363,7 @@ class LocalRetrainingApp implements RetrainingApp {
     // Clients may be running on this owner's engine: let them finish before it goes away. New
     // clients stop choosing this owner as soon as its record is withdrawn.
     this.access.withdraw();
-    if (this.access.isOwner && this.store) await this.waitForClients(this.store);
+    if (this.access.runsEngine && this.store) await this.waitForClients(this.store);
     this.personalizeClient?.destroy();
     this.store?.close();
     await this.access.close();
@@ -398,13 +422,43 @@ class LocalRetrainingApp implements RetrainingApp {
           this.emit({ type: 'run', pipelineName: run.pipelineName, executionId: started.id, event });
         call.onEvent?.(event);
       },
-      ...(call.signal ? { signal: call.signal } : {}),
+      signal: this.runSignal(call.signal),
     });
     // runPipeline records the run synchronously: no start event means the skip rule applied.
     if (!started) return this.skipped((await finished).execution);
     this.inFlight.add(finished);
     void finished.finally(() => this.inFlight.delete(finished)).catch(() => undefined);
     return { kind: 'started', execution: started, finished };
+  }
+
+  /**
+   * A run stops when its caller aborts it or, for a client, when the owner's engine goes away: its
+   * calls would only fail (or poll a dead port) until the poll limits run out.
+   */
+  private runSignal(callSignal: AbortSignal | undefined): AbortSignal {
+    if (!callSignal) return this.ownerLost.signal;
+    const both = new AbortController();
+    for (const signal of [callSignal, this.ownerLost.signal]) {
+      if (signal.aborted) both.abort(signal.reason);
+      else signal.addEventListener('abort', () => both.abort(signal.reason), { once: true });
+    }
+    return both.signal;
+  }
+
+  /**
+   * Asked when a call to the owner's engine never reached it (connection refused or reset): if the
+   * owner is gone, stops this client's runs and returns the error that says so.
+   */
+  private ownerGone(): StateDirOwnedError | undefined {
+    if (this.ownerLost.signal.aborted) return this.ownerLost.signal.reason as StateDirOwnedError;
+    const gone = this.access.ownerGoneReason();
+    if (!gone) return undefined;
+    const error = new StateDirOwnedError(
+      `${gone} while this command used its engine: nothing more was done. Run the command again ` +
+        '(a run stopped this way resumes under its own name).',
+    );
+    this.ownerLost.abort(error);
+    return error;
   }
 
   private skipped(execution: ExecutionRecord): RunStart {
@@ -419,11 +473,18 @@ class LocalRetrainingApp implements RetrainingApp {
 
   private async target(placement: RunPlacement): Promise<RunTarget> {
     if (placement.kind === 'aws') {
-      const region = regionOfArn(placement.stateMachineArn);
+      const stateMachineArn =
+        'stateMachineArn' in placement
+          ? placement.stateMachineArn
+          : await deployedStateMachineArn({
+              stackName: placement.stackName,
+              region: placement.region,
+              ...(this.options.cloudFormation ? { cloudFormation: this.options.cloudFormation } : {}),
+            });
       return {
         kind: 'aws',
-        stateMachineArn: placement.stateMachineArn,
-        sfn: new SFNClient({ region }),
+        stateMachineArn,
+        sfn: new SFNClient({ region: regionOfArn(stateMachineArn) }),
       };
     }
     const personalize = await this.personalize();
@@ -452,6 +513,18 @@ class LocalRetrainingApp implements RetrainingApp {
           // Retries belong to the definition's Retry fields, as on AWS; the SDK must not add its own.
           maxAttempts: 1,
         });
+    // A call that never reached the owner's engine asks whether the owner is gone.
+    if (this.access.isClient)
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            throw (neverReachedService(error) && this.ownerGone()) || error;
+          }
+        },
+        { step: 'initialize', name: 'ownerWatch' },
+      );
     this.personalizeClient = client;
     return client;
   }
@@ -486,7 +559,18 @@ class LocalRetrainingApp implements RetrainingApp {
 
   private emitNextRun(pipelineName: string): void {
     const next = this.scheduler?.nextRuns().find((entry) => entry.name === pipelineName);
-    this.emit({ type: 'schedule', pipelineName, nextRunAt: next?.at?.getTime() ?? null });
+    this.emit({
+      type: 'schedule',
+      pipelineName,
+      nextRunAt: next?.at?.getTime() ?? null,
+      nextRunMode: this.nextRunMode(next),
+    });
+  }
+
+  /** A scheduled fire's mode: its schedule's, else the pipeline's TrainingMode. */
+  private nextRunMode(next: NextRun | undefined): TrainingMode | null {
+    if (!next?.at) return null;
+    return next.trainingMode ?? this.hosted.find((p) => p.name === next.name)?.config.trainingMode ?? null;
   }
 
   private emit(event: AppEvent): void {
@@ -498,6 +582,11 @@ class LocalRetrainingApp implements RetrainingApp {
       }
     }
   }
+}
+
+function neverReachedService(error: unknown): boolean {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return metadata?.httpStatusCode === undefined;
 }
 
 function withoutToken(record: OwnerRecord): OwnerInfo {

@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
+import type { TrainingMode } from '../config/trainingModes.js';
 import type { ExecutionRecord, SolutionMetrics, StateVisit } from '../pipeline/executions/index.js';
 import type { Notification, NotificationReceipt, RunEvent } from '../pipeline/runner/index.js';
 import type { OwnerRecord } from './ownerLock.js';
@@ -26,6 +27,13 @@ export type RunPlacement =
       readonly kind: 'aws';
       /** The deployed state machine; its region is the one in the ARN. */
       readonly stateMachineArn: string;
+    }
+  | {
+      readonly kind: 'aws';
+      /** A stack `deploy` created: its StateMachineArn output names the state machine. */
+      readonly stackName: string;
+      /** The stack's region: the SolutionArn's, where `deploy` puts it. */
+      readonly region: string;
     };
 
 /** Options every run-starting call shares. */
@@ -42,6 +50,11 @@ export interface StartRunRequest extends RunCallOptions {
   readonly executionName?: string;
   /** @default { kind: 'local' } */
   readonly placement?: RunPlacement;
+  /**
+   * FULL or UPDATE for this run (`run --training-mode`, the UpdateRate schedule); passed in the
+   * execution input. @default the pipeline's TrainingMode
+   */
+  readonly trainingMode?: TrainingMode;
 }
 
 /** A run's end as recorded, with the steps it took and the notifications it sent. */
@@ -95,6 +108,8 @@ export interface PipelineStatus {
   readonly latest: ExecutionRecord | null;
   /** Epoch ms of the next scheduled run, when this app schedules the pipeline (`serve`). */
   readonly nextRunAt: number | null;
+  /** The training mode of that next run (FULL or UPDATE); null when none is scheduled. */
+  readonly nextRunMode: TrainingMode | null;
 }
 
 export interface StatusReport {
@@ -163,7 +178,12 @@ export type AppEvent =
       readonly receipt: NotificationReceipt;
     }
   /** After each scheduled run (and skip), when the pipeline fires next. */
-  | { readonly type: 'schedule'; readonly pipelineName: string; readonly nextRunAt: number | null };
+  | {
+      readonly type: 'schedule';
+      readonly pipelineName: string;
+      readonly nextRunAt: number | null;
+      readonly nextRunMode: TrainingMode | null;
+    };
 
 /**
  * The application layer for one state dir: the only thing CLI commands and the web API call.

@@ -39,7 +39,8 @@ export function historyLine(run: ExecutionRecord, metric: string): string {
       ? `${formatMetric(run.previousMetrics?.[metric])} → ${formatMetric(run.metrics?.[metric])}`
       : '';
   const started = new Date(run.startedAt).toISOString().slice(0, 19).replace('T', ' ');
-  const kind = run.kind === 'rollback' ? 'rollback' : 'retrain';
+  // UPDATE trainings between FULL retrains are told apart; older records have no mode.
+  const kind = run.kind === 'rollback' ? 'rollback' : run.trainingMode === 'UPDATE' ? 'update' : 'retrain';
   return (
     `${String(run.id).padEnd(5)}${run.pipelineName.slice(0, 25).padEnd(26)}${kind.padEnd(9)}${started.padEnd(21)}` +
     `${run.status.padEnd(11)}${took.padEnd(10)}${version.padEnd(20)}${metrics}`

@@ -13,6 +13,7 @@ import {
 } from './parametersFile.js';
 import { DEFAULT_STACK_NAME } from './pipelineSelection.js';
 import { parseSchedule, ScheduleError, type Schedule } from './schedule.js';
+import { TRAINING_MODES, type TrainingMode } from './trainingModes.js';
 
 /** Personalize's offline metrics (GetSolutionMetrics), any of which can gate a deployment. */
 export const GATE_METRICS = PERSONALIZE_METRICS;
@@ -64,9 +65,15 @@ export interface PipelineConfig {
   readonly imports: readonly DatasetImport[];
   readonly campaignArn?: string;
   readonly retrainingRate: Schedule;
+  /**
+   * When set, cheap `UPDATE` trainings run on this schedule between the FULL retrains of
+   * `retrainingRate` (user-personalization solutions only; see `trainingModes.ts`).
+   */
+  readonly updateRate?: Schedule;
   /** Seconds between status checks while imports, training and campaign updates run. */
   readonly pollIntervalSeconds: number;
-  readonly trainingMode: 'FULL' | 'UPDATE';
+  /** The mode of runs that do not ask for one (RetrainingRate's and `run`'s). @default FULL */
+  readonly trainingMode: TrainingMode;
   readonly importMode: 'FULL' | 'INCREMENTAL';
   readonly gate: MetricGate;
   readonly notificationUrl?: string;
@@ -153,6 +160,21 @@ function numberIn(min: number, max: number, integer: boolean, unit = ''): KeyRul
   };
 }
 
+/** `RetrainingRate` and `UpdateRate` take the same EventBridge expressions. */
+function scheduleRule(key: string, example: string): KeyRule {
+  return {
+    check: (value) => {
+      try {
+        parseSchedule(value);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ScheduleError)) throw error;
+        return { message: error.message, fix: `e.g. ${key}=${example}.` };
+      }
+    },
+  };
+}
+
 const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S*$/;
 
 const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/[\\w+=,.@/-]{1,512}$`);
@@ -189,19 +211,10 @@ const KEY_RULES: Readonly<Record<string, KeyRule>> = {
       ],
     ]),
   ),
-  RetrainingRate: {
-    check: (value) => {
-      try {
-        parseSchedule(value);
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof ScheduleError)) throw error;
-        return { message: error.message, fix: `e.g. RetrainingRate=${DEFAULT_RETRAINING_RATE}.` };
-      }
-    },
-  },
+  RetrainingRate: scheduleRule('RetrainingRate', DEFAULT_RETRAINING_RATE),
+  UpdateRate: scheduleRule('UpdateRate', 'rate(1 day)'),
   PollInterval: numberIn(1, 3600, true, ' seconds'),
-  TrainingMode: oneOf(['FULL', 'UPDATE']),
+  TrainingMode: oneOf(TRAINING_MODES),
   ImportMode: oneOf(['FULL', 'INCREMENTAL']),
   GateMetric: oneOf(GATE_METRICS),
   GateTolerance: numberIn(0, 1, false),
@@ -360,6 +373,7 @@ export function parsePipelineConfig(
       imports,
       ...optional('CampaignArn', 'campaignArn'),
       retrainingRate: parseSchedule(value('RetrainingRate') ?? DEFAULT_RETRAINING_RATE),
+      ...(value('UpdateRate') === undefined ? {} : { updateRate: parseSchedule(value('UpdateRate') ?? '') }),
       pollIntervalSeconds: Number(value('PollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS),
       trainingMode: (value('TrainingMode') ?? 'FULL') as PipelineConfig['trainingMode'],
       importMode: (value('ImportMode') ?? 'FULL') as PipelineConfig['importMode'],

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import type { ConfigIssue } from './parametersFile.js';
 import { DATASET_KEYS, type PipelineConfig } from './pipelineConfig.js';
+import { updateRefusal } from './trainingModes.js';
 
 /** Where the resources live: a Personalize-compatible endpoint, or AWS in a region. */
 export interface ResourceCheckOptions {
@@ -41,7 +42,8 @@ class ServiceUnreachable extends Error {
 /**
  * Looks every configured resource up with the official Personalize client, as the pipeline will:
  * the solution, each dataset (and that it belongs to the solution's dataset group) and the
- * campaign, and the batch inference filter. Also warns when the solution trains itself (`performAutoTraining`), since then the
+ * campaign, and the batch inference filter; with UpdateRate or TrainingMode=UPDATE, that the solution's
+ * recipe can train UPDATE. Also warns when the solution trains itself (`performAutoTraining`), since then the
  * service and the pipeline would both train, and bill, every cycle.
  */
 export async function checkPipelineResources(
@@ -92,6 +94,12 @@ export async function checkPipelineResources(
         client.send(new DescribeSolutionCommand({ solutionArn: config.solutionArn })),
       )
     )?.solution;
+    const updates = config.updateRate !== undefined || config.trainingMode === 'UPDATE';
+    const refusal = updates && solution?.recipeArn ? updateRefusal(solution.recipeArn) : undefined;
+    if (refusal) {
+      const key = config.updateRate !== undefined ? 'UpdateRate' : 'TrainingMode';
+      issue(key, `${config.solutionArn}: ${refusal.message}`, refusal.fix);
+    }
     if (solution?.performAutoTraining) {
       warnings.push(
         `${config.solutionArn} has automatic training on (performAutoTraining): the service and this pipeline ` +

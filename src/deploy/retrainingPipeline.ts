@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DEFAULT_STACK_NAME } from '../config/pipelineSelection.js';
+import { cadences, type Cadence } from '../config/trainingModes.js';
 import { buildDefinition, type StateMachineDefinition } from '../pipeline/definition/index.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 import { stalenessWindow } from './stalenessWindow.js';
@@ -41,7 +42,8 @@ export interface RetrainingPipelineProps {
 
 /**
  * One retraining pipeline on AWS: the builder's exact definition as a Step Functions state machine
- * (logged, traced), started by an EventBridge Scheduler schedule at `RetrainingRate` (UTC), a
+ * (logged, traced), started by an EventBridge Scheduler schedule at `RetrainingRate` (UTC) and, with
+ * `UpdateRate`, a second one whose executions train UPDATE (the mode is in the execution input), a
  * notification topic (or the configured one) and alarms on failed and timed-out executions. Every
  * physical name is left to CloudFormation, so any number of pipelines share an account and region.
  */
@@ -50,7 +52,10 @@ export class RetrainingPipeline extends Construct {
   readonly definition: StateMachineDefinition;
   readonly stateMachine: sfn.StateMachine;
   readonly topic: sns.ITopic;
+  /** Starts the RetrainingRate runs. */
   readonly schedule: scheduler.Schedule;
+  /** Starts the UpdateRate runs (`{"TrainingMode": "UPDATE"}`), when the config has UpdateRate. */
+  readonly updateSchedule?: scheduler.Schedule;
   readonly logGroup: logs.LogGroup;
   readonly failedAlarm: cloudwatch.Alarm;
   readonly timedOutAlarm: cloudwatch.Alarm;
@@ -110,14 +115,9 @@ export class RetrainingPipeline extends Construct {
       comment: this.definition.Comment ?? 'Personalize retraining pipeline',
     });
 
-    this.schedule = new scheduler.Schedule(this, 'RetrainingSchedule', {
-      schedule: scheduler.ScheduleExpression.expression(config.retrainingRate.expression, TimeZone.ETC_UTC),
-      description: `Starts the Personalize retraining pipeline ${config.retrainingRate.expression} (UTC).`,
-      target: new StepFunctionsStartExecution(this.stateMachine, {
-        input: scheduler.ScheduleTargetInput.fromObject({}),
-        retryAttempts: 3,
-      }),
-    });
+    const [retraining, update] = cadences(config).map((cadence) => this.cadenceSchedule(cadence));
+    this.schedule = retraining as scheduler.Schedule;
+    if (update) this.updateSchedule = update;
 
     this.failedAlarm = this.executionAlarm('ExecutionsFailed', this.stateMachine.metricFailed(), 'failed');
     this.timedOutAlarm = this.executionAlarm(
@@ -127,6 +127,20 @@ export class RetrainingPipeline extends Construct {
     );
     this.staleAlarm = this.stalenessAlarm(config);
     this.acknowledgeRequiredWildcards(role, config, access);
+  }
+
+  /** One EventBridge Scheduler schedule; its executions' input names the training mode they run. */
+  private cadenceSchedule(cadence: Cadence): scheduler.Schedule {
+    const expression = cadence.schedule.expression;
+    const what = cadence.name === 'update' ? 'UPDATE trainings' : `${cadence.trainingMode} retraining runs`;
+    return new scheduler.Schedule(this, cadence.name === 'update' ? 'UpdateSchedule' : 'RetrainingSchedule', {
+      schedule: scheduler.ScheduleExpression.expression(expression, TimeZone.ETC_UTC),
+      description: `Starts the Personalize pipeline's ${what} ${expression} (UTC).`,
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ TrainingMode: cadence.trainingMode }),
+        retryAttempts: 3,
+      }),
+    });
   }
 
   private stalenessAlarm(config: PipelineConfig): cloudwatch.Alarm {

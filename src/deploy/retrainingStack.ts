@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../config/pipelineConfig.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 import { pipelineEnvironment } from './pipelineEnvironment.js';
 import { RetrainingPipeline, type RetrainingPipelineProps } from './retrainingPipeline.js';
+import { STACK_OUTPUTS } from './stackOutputs.js';
 
 export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackName'> {
   readonly config: PipelineConfig;
@@ -13,13 +14,7 @@ export interface RetrainingStackProps extends Omit<StackProps, 'env' | 'stackNam
   readonly pipeline?: Omit<RetrainingPipelineProps, 'config' | 'pipelineName'>;
 }
 
-/** The stack's outputs, by name: what `run --target aws --stack-name` and operators look up. */
-export const STACK_OUTPUTS = {
-  stateMachineArn: 'StateMachineArn',
-  notificationTopicArn: 'NotificationTopicArn',
-  scheduleName: 'ScheduleName',
-  logGroupName: 'LogGroupName',
-} as const;
+export { STACK_OUTPUTS } from './stackOutputs.js';
 
 /** One pipeline per stack, in the account and region of its solution. */
 export class RetrainingStack extends Stack {
@@ -39,7 +34,7 @@ export class RetrainingStack extends Stack {
       config,
       pipelineName: stackName,
     });
-    const outputs: Record<keyof typeof STACK_OUTPUTS, [string, string]> = {
+    const outputs: Partial<Record<keyof typeof STACK_OUTPUTS, [string, string]>> = {
       stateMachineArn: [
         this.pipeline.stateMachine.stateMachineArn,
         'The state machine that runs the pipeline.',
@@ -47,11 +42,19 @@ export class RetrainingStack extends Stack {
       notificationTopicArn: [this.pipeline.topic.topicArn, 'The topic every run and alarm notifies.'],
       scheduleName: [
         this.pipeline.schedule.scheduleName,
-        'The EventBridge Scheduler schedule that starts runs.',
+        'The EventBridge Scheduler schedule that starts the RetrainingRate runs.',
       ],
+      ...(this.pipeline.updateSchedule
+        ? {
+            updateScheduleName: [
+              this.pipeline.updateSchedule.scheduleName,
+              'The EventBridge Scheduler schedule that starts the UpdateRate (UPDATE training) runs.',
+            ] as [string, string],
+          }
+        : {}),
       logGroupName: [this.pipeline.logGroup.logGroupName, 'The execution logs.'],
     };
-    for (const [key, [value, description]] of Object.entries(outputs)) {
+    for (const [key, [value, description]] of Object.entries(outputs) as [string, [string, string]][]) {
       const name = STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS];
       new CfnOutput(this, name, { value, description });
     }

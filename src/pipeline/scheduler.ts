@@ -1,8 +1,19 @@
 import { nextFireTimes, type Schedule } from '../config/schedule.js';
+import type { TrainingMode } from '../config/trainingModes.js';
 
+/** One schedule of a pipeline; a pipeline with UpdateRate is listed twice, once per training mode. */
 export interface ScheduledPipeline {
   readonly name: string;
   readonly schedule: Schedule;
+  /** The training mode this schedule's runs ask for; unset: the pipeline's default. */
+  readonly trainingMode?: TrainingMode;
+}
+
+/** When a pipeline fires next, and in which training mode. */
+export interface NextRun {
+  readonly name: string;
+  readonly at: Date | undefined;
+  readonly trainingMode?: TrainingMode;
 }
 
 /** What the scheduler asks of its host: run one pipeline now, and record a skipped fire. */
@@ -27,12 +38,13 @@ export const systemClock: SchedulerClock = {
 };
 
 /**
- * Fires each pipeline on its RetrainingRate (UTC; rates count from the scheduler's start). A pipeline
- * never runs twice at once: a fire while it runs is recorded as skipped. Different pipelines run in
- * parallel. `stop()` cancels the timers and aborts running runs, then waits for them to record it.
+ * Fires each pipeline on its RetrainingRate (UTC; rates count from the scheduler's start), and on its
+ * UpdateRate when it has one. A pipeline never runs twice at once: a fire while it runs is recorded
+ * as skipped. An UPDATE fire at the same minute as a FULL one of the same pipeline gives way to it
+ * silently (the FULL retrain covers the new items). Different pipelines run in parallel. `stop()` cancels the timers and aborts running runs, then waits for them to record it.
  */
 export class RetrainingScheduler {
-  private readonly timers = new Map<string, { cancel(): void }>();
+  private readonly timers = new Map<ScheduledPipeline, { cancel(): void }>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   private readonly startedAt: Date;
@@ -49,12 +61,26 @@ export class RetrainingScheduler {
     for (const pipeline of this.pipelines) this.arm(pipeline);
   }
 
-  /** The next fire time of each pipeline, for display. */
-  nextRuns(): { name: string; at: Date | undefined }[] {
-    return this.pipelines.map((pipeline) => ({
-      name: pipeline.name,
-      at: nextFireTimes(pipeline.schedule, this.clock.now(), 1, this.startedAt)[0],
-    }));
+  /** The next fire time of each pipeline (the earliest of its schedules, FULL first on a tie), for display. */
+  nextRuns(): NextRun[] {
+    const byName = new Map<string, NextRun>();
+    for (const pipeline of this.pipelines) {
+      const at = nextFireTimes(pipeline.schedule, this.clock.now(), 1, this.startedAt)[0];
+      const known = byName.get(pipeline.name);
+      const sooner =
+        !known ||
+        (at !== undefined &&
+          (known.at === undefined ||
+            at < known.at ||
+            (at.getTime() === known.at.getTime() && pipeline.trainingMode !== 'UPDATE')));
+      if (sooner)
+        byName.set(pipeline.name, {
+          name: pipeline.name,
+          at,
+          ...(pipeline.trainingMode ? { trainingMode: pipeline.trainingMode } : {}),
+        });
+    }
+    return [...byName.values()];
   }
 
   isRunning(name: string): boolean {
@@ -87,9 +113,22 @@ export class RetrainingScheduler {
     const next = nextFireTimes(pipeline.schedule, now, 1, this.startedAt)[0];
     if (!next || this.controller.signal.aborted) return;
     const timer = this.clock.setTimeout(() => {
-      if (this.clock.now() >= next) this.fire(pipeline);
+      if (this.clock.now() >= next && !this.givesWay(pipeline, next)) this.fire(pipeline);
       this.arm(pipeline);
     }, next.getTime() - now.getTime());
-    this.timers.set(pipeline.name, timer);
+    this.timers.set(pipeline, timer);
+  }
+
+  /** An UPDATE fire due at the same time as another schedule of its pipeline (a FULL retrain). */
+  private givesWay(pipeline: ScheduledPipeline, at: Date): boolean {
+    if (pipeline.trainingMode !== 'UPDATE') return false;
+    const justBefore = new Date(at.getTime() - 1);
+    return this.pipelines.some(
+      (other) =>
+        other !== pipeline &&
+        other.name === pipeline.name &&
+        other.trainingMode !== 'UPDATE' &&
+        nextFireTimes(other.schedule, justBefore, 1, this.startedAt)[0]?.getTime() === at.getTime(),
+    );
   }
 }

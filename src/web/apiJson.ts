@@ -27,6 +27,7 @@ export function stepJson(step: StateVisit) {
 export function pipelineJson(view: PipelineView, campaign?: CampaignView | null) {
   return {
     nextRunAt: view.nextRunAt,
+    nextRunMode: view.nextRunMode,
     alarm: view.alarm,
     latestRun: view.latest === null ? null : runJson(view.latest),
     running: view.running === null ? null : { ...runJson(view.running), currentStep: view.currentStep },

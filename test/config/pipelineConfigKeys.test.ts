@@ -95,6 +95,7 @@ test('every key set to a non-default value is read as written', () => {
   const config = loadPipelineConfig(fixture('every-key.cfg'), { pipelineName: 'outdoor-gear-prod' });
   assert.equal(config.pipelineName, 'outdoor-gear-prod');
   assert.equal(config.retrainingRate.expression, 'rate(1 day)');
+  assert.equal(config.updateRate?.expression, 'rate(6 hours)');
   assert.equal(config.pollIntervalSeconds, 15);
   assert.equal(config.trainingMode, 'UPDATE');
   assert.equal(config.importMode, 'INCREMENTAL');

@@ -117,3 +117,44 @@ test("the batch inference filter must exist in the solution's dataset group; an 
     /cannot be looked up: http:\/\/127\.0\.0\.1:8317 does not implement it/,
   );
 });
+
+test('UpdateRate (or TrainingMode=UPDATE) is refused, on its line, for a solution whose recipe cannot train UPDATE', async (t) => {
+  const personalize = mockPersonalize(t);
+  const recipe = (name: string) =>
+    personalize.on(DescribeSolutionCommand).resolves({
+      solution: {
+        solutionArn: config.solutionArn,
+        datasetGroupArn: GROUP,
+        recipeArn: `arn:aws:personalize:::recipe/${name}`,
+      },
+    });
+  const check = (overrides: Record<string, string>) =>
+    checkPipelineResources(
+      configWith({ ...overrides, UserDatasetArn: undefined, S3UserDatasourcePath: undefined }),
+      {
+        region: 'eu-west-1',
+        lineOf: (key) => (key === 'UpdateRate' ? 9 : key === 'TrainingMode' ? 10 : 0),
+      },
+    );
+
+  recipe('aws-user-personalization-v2');
+  const refused = await check({ UpdateRate: 'rate(1 day)' });
+  assert.deepEqual(
+    refused.issues.map((issue) => [issue.line, issue.key]),
+    [[9, 'UpdateRate']],
+  );
+  assert.match(
+    refused.issues[0]?.message ?? '',
+    /recipe\/aws-user-personalization-v2 cannot train with trainingMode UPDATE/,
+  );
+  assert.equal(
+    (await check({ TrainingMode: 'UPDATE' })).issues.map((issue) => issue.key).join(),
+    'TrainingMode',
+  );
+  assert.deepEqual((await check({})).issues, [], 'FULL only: any recipe');
+
+  recipe('aws-user-personalization');
+  assert.deepEqual((await check({ UpdateRate: 'rate(1 day)' })).issues, []);
+  recipe('aws-hrnn-coldstart');
+  assert.deepEqual((await check({ UpdateRate: 'rate(1 day)' })).issues, []);
+});

@@ -137,7 +137,7 @@ test('the schedule starts the state machine at RetrainingRate in UTC, through a 
     State: 'ENABLED',
     FlexibleTimeWindow: { Mode: 'OFF' },
     Name: Match.absent(),
-    Target: { Arn: { Ref: stateMachine }, Input: '{}' },
+    Target: { Arn: { Ref: stateMachine }, Input: '{"TrainingMode":"FULL"}' },
   });
   const statements = roleStatements(template, SCHEDULER_ROLE);
   assert.deepEqual(

@@ -63,7 +63,7 @@ function deferred(): Deferred {
 
 /** A host that records every start (with the fake time) and skip; runs end when the test says so. */
 class RecordingHost implements SchedulerHost {
-  readonly started: { name: string; at: string; signal: AbortSignal }[] = [];
+  readonly started: { name: string; at: string; signal: AbortSignal; mode?: string }[] = [];
   readonly skips: { name: string; at: string; reason: string }[] = [];
   readonly errors: { name: string; error: unknown }[] = [];
   private readonly ends = new Map<string, Deferred>();
@@ -74,7 +74,12 @@ class RecordingHost implements SchedulerHost {
   ) {}
 
   async run(pipeline: ScheduledPipeline, signal: AbortSignal): Promise<void> {
-    this.started.push({ name: pipeline.name, at: this.clock.now().toISOString(), signal });
+    this.started.push({
+      name: pipeline.name,
+      at: this.clock.now().toISOString(),
+      signal,
+      ...(pipeline.trainingMode ? { mode: pipeline.trainingMode } : {}),
+    });
     if (this.finishAtOnce) return;
     const end = deferred();
     this.ends.set(pipeline.name, end);
@@ -254,5 +259,66 @@ test('a run that fails is reported and the pipeline still fires at its next time
     errors.map((error) => (error as Error).message),
     ['run 1 could not reach the endpoint', 'run 2 could not reach the endpoint'],
   );
+  await scheduler.stop();
+});
+
+test('two cadences: UPDATE runs between the FULL retrains, and an UPDATE due with a FULL gives way to it', async () => {
+  const clock = new FakeClock('2026-03-01T00:00:00.000Z');
+  const host = new RecordingHost(clock);
+  const scheduler = new RetrainingScheduler(
+    [
+      { ...pipeline('shop', 'rate(1 day)'), trainingMode: 'FULL' },
+      { ...pipeline('shop', 'rate(6 hours)'), trainingMode: 'UPDATE' },
+    ],
+    host,
+    clock,
+  );
+  scheduler.start();
+  assert.deepEqual(scheduler.nextRuns(), [
+    { name: 'shop', at: new Date('2026-03-01T06:00:00.000Z'), trainingMode: 'UPDATE' },
+  ]);
+
+  await clock.advanceTo('2026-03-01T18:00:00.000Z');
+  assert.deepEqual(scheduler.nextRuns(), [
+    { name: 'shop', at: new Date('2026-03-02T00:00:00.000Z'), trainingMode: 'FULL' },
+  ]);
+  await clock.advanceTo('2026-03-02T07:00:00.000Z');
+
+  assert.deepEqual(
+    host.started.map(({ at, mode }) => [at, mode]),
+    [
+      ['2026-03-01T06:00:00.000Z', 'UPDATE'],
+      ['2026-03-01T12:00:00.000Z', 'UPDATE'],
+      ['2026-03-01T18:00:00.000Z', 'UPDATE'],
+      ['2026-03-02T00:00:00.000Z', 'FULL'],
+      ['2026-03-02T06:00:00.000Z', 'UPDATE'],
+    ],
+  );
+  assert.deepEqual(host.skips, [], 'the UPDATE due at midnight gave way without a SKIPPED record');
+  await scheduler.stop();
+});
+
+test('a FULL retrain due while an UPDATE of the same pipeline runs is recorded skipped, as any overlapping fire', async () => {
+  const clock = new FakeClock('2026-03-01T00:00:00.000Z');
+  const host = new RecordingHost(clock, false);
+  const scheduler = new RetrainingScheduler(
+    [
+      { ...pipeline('shop', 'cron(0 12 * * ? *)'), trainingMode: 'FULL' },
+      { ...pipeline('shop', 'cron(0 11 * * ? *)'), trainingMode: 'UPDATE' },
+    ],
+    host,
+    clock,
+  );
+  scheduler.start();
+  await clock.advanceTo('2026-03-01T12:30:00.000Z');
+  assert.deepEqual(
+    host.started.map(({ at, mode }) => [at, mode]),
+    [['2026-03-01T11:00:00.000Z', 'UPDATE']],
+  );
+  assert.deepEqual(
+    host.skips.map(({ at }) => at),
+    ['2026-03-01T12:00:00.000Z'],
+  );
+  host.finish('shop');
   await scheduler.stop();
 });

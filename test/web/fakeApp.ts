@@ -33,6 +33,7 @@ export function record(
     error: null,
     cause: null,
     output: null,
+    trainingMode: 'FULL',
     ...fields,
   };
 }
@@ -95,6 +96,7 @@ export class FakeQueries implements DashboardQueries {
       name,
       schedule: 'rate(1 day)',
       nextRunAt: NOW + 3_600_000,
+      nextRunMode: 'FULL',
       gate: { metric: 'normalized_discounted_cumulative_gain_at_10', tolerance: 0.01, minimum: null },
       campaignArn: 'arn:aws:personalize:us-east-1:000000000000:campaign/shop',
       notificationUrl: 'https://user:hunter2@hooks.example.com/T0/B0/secret-path',

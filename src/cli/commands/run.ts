@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { regionOfArn, type RunPlacement } from '../../app/index.js';
+import { TRAINING_MODES, type TrainingMode } from '../../config/trainingModes.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { notificationLine, openCommandApp } from '../appSession.js';
 import { ExitCodes, exitCodeForRun } from '../exitCodes.js';
@@ -13,6 +14,7 @@ interface RunFlags extends PipelineFlags {
   readonly target: 'local' | 'aws';
   readonly stateMachineArn?: string;
   readonly executionName?: string;
+  readonly trainingMode?: TrainingMode;
 }
 
 export function registerRunCommand(program: Command, io: CliIo): void {
@@ -23,7 +25,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       .description(
         'Run one retraining cycle now: re-import the datasets, train a new solution version, gate it on its metrics ' +
           'and roll it out to the campaign. Locally against the embedded engine (default) or --endpoint, or on AWS ' +
-          'with --target aws. When another process (serve, engine, run) owns the state dir, the run uses its engine. ' +
+          'with --target aws (the state machine of the stack deploy made for --stack-name, or --state-machine-arn). ' +
+          '--training-mode UPDATE makes this one run an UPDATE training between FULL retrains. When another process (serve, engine, run) owns the state dir, the run uses its engine. ' +
           'A run of the same pipeline in progress anywhere on the state dir makes this one SKIPPED, and so does ' +
           'unchanged data with SkipUnchangedData=true (no datasource changed since the newest version was trained). ' +
           'Exit status: 0 succeeded, 1 failed, 3 rejected by the metric gate, 4 skipped.',
@@ -37,7 +40,13 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--state-machine-arn <arn>',
-      'with --target aws: the state machine the stack deployed (its region is used)',
+      "with --target aws: the state machine to start (its region is used); without it, the StateMachineArn output of the stack named --stack-name in the SolutionArn's region",
+    )
+    .addOption(
+      new Option(
+        '--training-mode <mode>',
+        "this run's training: FULL retrains from all the data, UPDATE refreshes the latest model with new items (user-personalization only) (default: the file's TrainingMode)",
+      ).choices(TRAINING_MODES),
     )
     .option(
       '--execution-name <name>',
@@ -48,12 +57,19 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       const { selection, config } = loadSelectedPipeline(flags);
       let placement: RunPlacement = { kind: 'local' };
       if (flags.target === 'aws') {
-        if (!flags.stateMachineArn)
-          throw new InvalidInputError(
-            '--target aws needs --state-machine-arn (the StateMachineArn output of the deployed stack).',
-          );
-        regionOfArn(flags.stateMachineArn);
-        placement = { kind: 'aws', stateMachineArn: flags.stateMachineArn };
+        if (flags.stateMachineArn) {
+          regionOfArn(flags.stateMachineArn);
+          placement = { kind: 'aws', stateMachineArn: flags.stateMachineArn };
+        } else {
+          // deploy puts the stack in the solution's region, under the pipeline's name.
+          placement = {
+            kind: 'aws',
+            stackName: selection.stackName,
+            region: regionOfArn(config.solutionArn),
+          };
+        }
+      } else if (flags.stateMachineArn) {
+        throw new InvalidInputError('--state-machine-arn needs --target aws.');
       }
       const app = await openCommandApp(io, {
         stateDir: flags.stateDir,
@@ -78,6 +94,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           pipelineName: selection.stackName,
           placement,
           ...(flags.executionName ? { executionName: flags.executionName } : {}),
+          ...(flags.trainingMode ? { trainingMode: flags.trainingMode } : {}),
           onEvent: progress.onEvent,
           signal: controller.signal,
         });

@@ -81,7 +81,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
             `  Personalize at ${app.personalizeEndpoint ?? '?'}\n  dashboard at ${apiUrl}/\n  API at ${apiUrl}/api/ (token in ${join(app.stateDir, 'owner.json')})\n`,
         );
         for (const pipeline of app.status().pipelines.filter((p) => p.hosted))
-          io.out(`  ${pipeline.name}: next run ${formatTime(pipeline.nextRunAt)}\n`);
+          io.out(`  ${pipeline.name}: next run ${nextRunText(pipeline.nextRunAt, pipeline.nextRunMode)}\n`);
         await waitForStopSignal();
         const inFlight = app
           .status()
@@ -103,7 +103,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
 function serveLine(event: AppEvent, metric: string): string {
   const notification = notificationLine(event);
   if (notification) return notification;
-  if (event.type === 'schedule') return `  ${event.pipelineName}: next run ${formatTime(event.nextRunAt)}\n`;
+  if (event.type === 'schedule')
+    return `  ${event.pipelineName}: next run ${nextRunText(event.nextRunAt, event.nextRunMode)}\n`;
   if (event.type !== 'run') return '';
   const run = event.event;
   if (run.type === 'execution-started')
@@ -115,6 +116,11 @@ function serveLine(event: AppEvent, metric: string): string {
       ? ''
       : `\n  reason: ${execution.error ? `${execution.error}: ` : ''}${execution.cause}`;
   return `${historyLine(execution, metric)}${reason}\n`;
+}
+
+/** An UPDATE run between FULL retrains says so; the usual FULL retrain is the plain time. */
+function nextRunText(at: number | null, mode: string | null): string {
+  return `${formatTime(at)}${mode === 'UPDATE' ? ' (UPDATE)' : ''}`;
 }
 
 function formatTime(at: number | null): string {

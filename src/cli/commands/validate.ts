@@ -4,7 +4,8 @@ import { formatIssue, readParameterLines, type ConfigIssue } from '../../config/
 import { parsePipelineConfig, type PipelineConfig } from '../../config/pipelineConfig.js';
 import { checkPipelineResources, type ResourceCheck } from '../../config/resourceCheck.js';
 import { selectPipeline } from '../../config/pipelineSelection.js';
-import { nextFireTimes } from '../../config/schedule.js';
+import { nextFireTimes, type Schedule } from '../../config/schedule.js';
+import { cadences } from '../../config/trainingModes.js';
 import { POLL_LIMITS } from '../../pipeline/definition/pollLimits.js';
 import { ExitCodes } from '../exitCodes.js';
 import type { CliIo } from '../io.js';
@@ -133,7 +134,7 @@ function plan(config: PipelineConfig): string[] {
   const floor = gate.minimum === undefined ? '' : `, and never below ${gate.minimum}`;
   return [
     ...config.imports.map((i) => `import ${i.kind} from ${i.dataLocation} (${config.importMode})`),
-    `train a new version of ${config.solutionArn} (${config.trainingMode})`,
+    `train a new version of ${config.solutionArn} (${trainingModes(config)})`,
     config.campaignArn
       ? `deploy it to ${config.campaignArn} unless ${drop}${floor}`
       : `not deploy it: no CampaignArn${gate.minimum === undefined ? '' : ` (it fails the gate below ${gate.minimum})`}`,
@@ -145,8 +146,17 @@ function plan(config: PipelineConfig): string[] {
       : []),
     `notify every outcome${notificationTargets(config)}`,
     `check progress every ${config.pollIntervalSeconds} s, ${giveUp(config.pollIntervalSeconds)}`,
-    when(config),
+    ...cadences(config).map((cadence) =>
+      when(cadence.schedule, cadence.name === 'update' ? 'UPDATE trainings' : 'run'),
+    ),
   ];
+}
+
+function trainingModes(config: PipelineConfig): string {
+  if (!config.updateRate) return config.trainingMode;
+  const unscheduled =
+    config.trainingMode === 'FULL' ? '' : `; ${config.trainingMode} for runs started without a mode`;
+  return `FULL on RetrainingRate, UPDATE on UpdateRate${unscheduled}`;
 }
 
 /** How long each wait may last before the run fails: its poll limit times PollInterval. */
@@ -159,11 +169,10 @@ function giveUp(pollIntervalSeconds: number): string {
   );
 }
 
-function when(config: PipelineConfig): string {
-  const schedule = config.retrainingRate;
-  if (schedule.kind === 'rate') return `run on ${schedule.expression}, counted from when serve starts`;
+function when(schedule: Schedule, what: string): string {
+  if (schedule.kind === 'rate') return `${what} on ${schedule.expression}, counted from when serve starts`;
   const next = nextFireTimes(schedule, new Date(), 1)[0];
-  return `run on ${schedule.expression} (UTC), ${next ? `next at ${next.toISOString()}` : 'which never fires again'}`;
+  return `${what} on ${schedule.expression} (UTC), ${next ? `next at ${next.toISOString()}` : 'which never fires again'}`;
 }
 
 function notificationTargets(config: PipelineConfig): string {

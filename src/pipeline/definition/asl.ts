@@ -30,6 +30,7 @@ export interface PassState extends Transition {
   readonly Type: 'Pass';
   readonly Comment?: string;
   readonly Parameters?: Readonly<Record<string, unknown>>;
+  readonly Result?: unknown;
   readonly ResultPath?: string | null;
 }
 

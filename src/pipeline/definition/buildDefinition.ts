@@ -8,6 +8,7 @@ import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationState
 import { runTimeoutSeconds } from './pollLimits.js';
 import { MAX_ATTEMPTS } from './taskPolicy.js';
 import { UNCHANGED_DATA_START, unchangedDataStates } from './unchangedDataStates.js';
+import { TRAINING_MODE_START, trainingModeStates } from './trainingModeStates.js';
 import { busyCheckStates, trainingStates, versionNamesExpression } from './trainingStates.js';
 
 export interface DefinitionOptions {
@@ -59,8 +60,9 @@ export function buildDefinition(
         Imports: importList(config),
       },
       ResultPath: '$.Run',
-      Next: 'CheckTrainingInProgress',
+      Next: TRAINING_MODE_START,
     },
+    ...trainingModeStates(config, 'CheckTrainingInProgress'),
     ...busyCheckStates(config, config.skipUnchangedData ? UNCHANGED_DATA_START : 'ImportDatasets', SKIP_PATH),
     ...(config.skipUnchangedData
       ? unchangedDataStates(config, 'ImportDatasets', { topicArn, pipelineName })

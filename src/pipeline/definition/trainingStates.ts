@@ -11,6 +11,7 @@ import {
 import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
 import { jobLoop } from './jobLoop.js';
 import { dataFingerprintTagParameter } from './unchangedDataStates.js';
+import { TRAINING_MODE_PATH } from './trainingModeStates.js';
 
 /**
  * The names this run may give its solution versions, `<RunId>-1` … `<RunId>-<MAX_ATTEMPTS>`, as an
@@ -116,7 +117,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
       action: 'createSolutionVersion',
       parameters: {
         SolutionArn: config.solutionArn,
-        TrainingMode: config.trainingMode,
+        'TrainingMode.$': TRAINING_MODE_PATH,
         'Name.$': '$.TrainingRun.Name',
         ...dataFingerprintTagParameter(config),
       },

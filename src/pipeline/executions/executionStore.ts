@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import type { TrainingMode } from '../../config/trainingModes.js';
 import { climbSchemaLadder } from '../../shared/schemaLadder.js';
 import { abortOrphanedExecutions, isProcessAlive } from './recovery.js';
 import { executionFromRow, jsonOrNull, visitFromRow, type ExecutionRow, type StateVisitRow } from './rows.js';
@@ -41,6 +42,8 @@ export interface BeginExecution {
   readonly target: ExecutionTarget;
   readonly executionArn?: string;
   readonly resumedFrom?: number;
+  /** The training mode the run asks for (retraining runs). */
+  readonly trainingMode?: TrainingMode;
 }
 
 export interface FinishExecution {
@@ -63,6 +66,7 @@ export interface SkippedExecution {
   readonly kind?: RunKind;
   readonly target: ExecutionTarget;
   readonly reason: string;
+  readonly trainingMode?: TrainingMode;
 }
 
 /**
@@ -120,8 +124,8 @@ export class ExecutionStore {
   begin(input: BeginExecution): ExecutionRecord {
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, kind, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from)
-         VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, execution_arn, status, started_at, owner_pid, owner_host, resumed_from, training_mode)
+         VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)`,
       )
       .run(
         input.pipelineName,
@@ -133,6 +137,7 @@ export class ExecutionStore {
         this.pid,
         this.host,
         input.resumedFrom ?? null,
+        input.trainingMode ?? null,
       );
     return this.require(Number(result.lastInsertRowid));
   }
@@ -213,8 +218,8 @@ export class ExecutionStore {
     const at = this.now();
     const result = this.db
       .prepare(
-        `INSERT INTO executions (pipeline, execution_name, kind, target, status, started_at, ended_at, owner_pid, owner_host, cause)
-         VALUES (?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?)`,
+        `INSERT INTO executions (pipeline, execution_name, kind, target, status, started_at, ended_at, owner_pid, owner_host, cause, training_mode)
+         VALUES (?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         input.pipelineName,
@@ -226,6 +231,7 @@ export class ExecutionStore {
         this.pid,
         this.host,
         input.reason,
+        input.trainingMode ?? null,
       );
     return this.require(Number(result.lastInsertRowid));
   }

@@ -69,4 +69,14 @@ export const EXECUTION_MIGRATIONS: readonly Migration[] = [
       db.exec(`UPDATE executions SET kind = 'rollback' WHERE execution_name LIKE 'rollback-%'`);
     },
   },
+  {
+    version: 3,
+    description:
+      'executions.training_mode: the FULL or UPDATE training a retraining run asked for (null for rollbacks and older runs)',
+    up: (db) => {
+      db.exec(
+        `ALTER TABLE executions ADD COLUMN training_mode TEXT CHECK (training_mode IN ('FULL', 'UPDATE'))`,
+      );
+    },
+  },
 ];

@@ -1,3 +1,4 @@
+import type { TrainingMode } from '../../config/trainingModes.js';
 import type {
   ExecutionRecord,
   ExecutionStatus,
@@ -28,6 +29,7 @@ export interface ExecutionRow {
   error: string | null;
   cause: string | null;
   output_json: string | null;
+  training_mode: string | null;
 }
 
 export interface StateVisitRow {
@@ -69,6 +71,7 @@ export function executionFromRow(row: ExecutionRow): ExecutionRecord {
     error: row.error,
     cause: row.cause,
     output: parseJson<unknown>(row.output_json),
+    trainingMode: row.training_mode as TrainingMode | null,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { TrainingMode } from '../../config/trainingModes.js';
+
 /** How a retraining run ended, or that it is still under way. */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'REJECTED' | 'SKIPPED' | 'ABORTED';
 
@@ -46,6 +48,8 @@ export interface ExecutionRecord {
   readonly error: string | null;
   readonly cause: string | null;
   readonly output: unknown;
+  /** The training a retraining run asked for (FULL or UPDATE); null for rollbacks and runs recorded before 0.2. */
+  readonly trainingMode: TrainingMode | null;
 }
 
 /** How one visit of a state ended. `CAUGHT`: it failed and a `Catch` moved on. */

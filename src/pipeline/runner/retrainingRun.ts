@@ -1,6 +1,7 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { TrainingMode } from '../../config/trainingModes.js';
 import type { StateMachineDefinition as BuiltDefinition } from '../definition/asl.js';
 import type { ExecutionStore } from '../executions/executionStore.js';
 import type { ExecutionFacts, ExecutionRecord, RunKind, StateVisit } from '../executions/types.js';
@@ -68,6 +69,8 @@ export interface RetrainingRunOptions {
   /** @default the ABORTED execution's name when resuming one, else a fresh name */
   readonly executionName?: string;
   readonly input?: unknown;
+  /** Recorded with the run: the training mode its input asks for (retraining runs). */
+  readonly trainingMode?: TrainingMode;
   readonly onEvent?: (event: RunEvent) => void;
   /** Aborting stops the run; it is recorded ABORTED and resumes under the same name next time. */
   readonly signal?: AbortSignal;
@@ -121,6 +124,7 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
     target: target.kind === 'aws' ? ('aws' as const) : ('local' as const),
     ...(localArn ? { executionArn: localArn } : {}),
     ...(resumed ? { resumedFrom: resumed.id } : {}),
+    ...(options.trainingMode ? { trainingMode: options.trainingMode } : {}),
   };
   const claim = options.skipWhileRunning
     ? store.claim(begin)

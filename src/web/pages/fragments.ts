@@ -30,7 +30,7 @@ export function alarmReason(alarm: PipelineAlarm): Html | '' {
 export function nextRun(pipeline: PipelineView, now: number): Html | string {
   return pipeline.nextRunAt === null
     ? 'not scheduled'
-    : html`${formatTime(pipeline.nextRunAt)}
+    : html`${formatTime(pipeline.nextRunAt)}${pipeline.nextRunMode === 'UPDATE' ? ' (UPDATE)' : ''}
         <span class="muted">(${formatAge(pipeline.nextRunAt, now)})</span>`;
 }
 
@@ -77,7 +77,9 @@ export function runTable(runs: readonly ExecutionRecord[], gateMetric: string): 
           (run) =>
             html`<tr data-run-id="${run.id}">
               <td><a href="/runs/${run.id}">${run.id}</a></td>
-              <td class="mono">${run.executionName}</td>
+              <td class="mono">
+                ${run.executionName}${run.trainingMode === 'UPDATE' ? html` <span class="muted">UPDATE</span>` : ''}
+              </td>
               <td>${outcomeBadge(run)}</td>
               <td>${formatTime(run.startedAt)}</td>
               <td>${runDuration(run)}</td>

@@ -112,6 +112,12 @@ export function runPage(detail: RunDetail, pipeline: PipelineView | undefined, n
       <dd>${formatTime(run.startedAt)}</dd>
       <dt>Ended</dt>
       <dd>${formatTime(run.endedAt)} (${runDuration(run)})</dd>
+      ${
+        run.trainingMode !== null
+          ? html`<dt>Training</dt>
+              <dd>${run.trainingMode}</dd>`
+          : ''
+      }
       <dt>Target</dt>
       <dd>
         ${run.target}${run.executionArn ? html` <span class="mono muted">${run.executionArn}</span>` : ''}

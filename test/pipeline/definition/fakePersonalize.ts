@@ -187,6 +187,7 @@ export async function execute(
   service: FakePersonalize,
   executionName: string,
   abortWhen?: string,
+  executionInput: Json = {},
 ): Promise<RunResult> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waits: Record<string, number> = {};
@@ -205,7 +206,7 @@ export async function execute(
     };
   }
   const machine = new StateMachine(definition as never);
-  const execution = machine.run({} as never, {
+  const execution = machine.run(executionInput as never, {
     overrides: {
       taskResourceLocalHandlers: handlers as never,
       waitTimeOverrides: waits,

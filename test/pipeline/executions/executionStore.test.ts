@@ -7,7 +7,12 @@ import { tempStore } from '../runner/support.js';
 test('a finished execution keeps its status, times, trained version, both metrics, error and cause', (t) => {
   let clock = 1_000;
   const { store } = tempStore(t, { now: () => clock });
-  const started = store.begin({ pipelineName: 'shop', executionName: 'e1', target: 'local' });
+  const started = store.begin({
+    pipelineName: 'shop',
+    executionName: 'e1',
+    target: 'local',
+    trainingMode: 'UPDATE',
+  });
   assert.equal(started.status, 'RUNNING');
   assert.equal(started.ownerPid, process.pid);
   clock = 5_000;
@@ -44,6 +49,7 @@ test('a finished execution keeps its status, times, trained version, both metric
       error: 'Pipeline.Rejected',
       cause: 'coverage fell',
       output: null,
+      trainingMode: 'UPDATE',
     },
   );
 });
@@ -202,6 +208,7 @@ test('a 0.1.0 history upgrades to runs with a kind: its rollbacks (known by thei
   // Back to version 1, as release 0.1.0 left it: no kind column.
   const db = new Database(path);
   db.exec('ALTER TABLE executions DROP COLUMN kind');
+  db.exec('ALTER TABLE executions DROP COLUMN training_mode');
   db.pragma('user_version = 1');
   db.close();
   const upgraded = openExecutionStore(path, { recoverOrphans: false });
@@ -211,6 +218,32 @@ test('a 0.1.0 history upgrades to runs with a kind: its rollbacks (known by thei
     [
       ['blog', 'retraining'],
       ['shop', 'rollback'],
+    ],
+  );
+});
+
+test('a version 2 history upgrades to runs with a training mode: null for runs recorded before it', (t) => {
+  const { store, path } = tempStore(t);
+  store.begin({ pipelineName: 'shop', executionName: 'before', target: 'local' });
+  store.close();
+  const db = new Database(path);
+  db.exec('ALTER TABLE executions DROP COLUMN training_mode');
+  db.pragma('user_version = 2');
+  db.close();
+  const upgraded = openExecutionStore(path, { recoverOrphans: false });
+  t.after(() => upgraded.close());
+  upgraded.recordSkipped({
+    pipelineName: 'shop',
+    executionName: 'after',
+    target: 'local',
+    reason: 'busy',
+    trainingMode: 'UPDATE',
+  });
+  assert.deepEqual(
+    upgraded.list().map((run) => [run.executionName, run.trainingMode]),
+    [
+      ['after', 'UPDATE'],
+      ['before', null],
     ],
   );
 });
