@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Starts a server script in a process of its own and resolves with the URL it prints when ready. */
 export function startChildServer(
@@ -30,4 +31,18 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * CPU time (user + system) a child has used so far, in microseconds, from Linux's `/proc` (ticks of
+ * 1/100 s); undefined elsewhere. Per request, it shows a server's own cost even when other work on
+ * the machine stretches the wall-clock figures.
+ */
+export function cpuMicros(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
 }

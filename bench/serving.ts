@@ -14,7 +14,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE_LIMITS } from '../src/engine/context.js';
 import { numberOption } from './benchOptions.js';
-import { startChildServer, stopChild } from './childServer.js';
+import { cpuMicros, startChildServer, stopChild } from './childServer.js';
+import type { ChildProcess } from 'node:child_process';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 import {
   benchClient,
@@ -45,19 +46,22 @@ async function servingCampaign(url: string, dataRoot: string, csv: string): Prom
 
 interface LoadResult {
   readonly requestsPerSecond: number;
+  /** The server's CPU time per request (µs), when the platform tells it. */
+  readonly cpuMicrosPerRequest: number | undefined;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
 }
 
 async function load(
-  url: string,
+  server: { url: string; child: ChildProcess },
   path: string,
   body: () => string,
   overallRate?: number,
 ): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(server.child);
   const result = await autocannon({
-    url,
+    url: server.url,
     connections: CONNECTIONS,
     duration: SECONDS,
     ...(overallRate ? { overallRate } : {}),
@@ -70,8 +74,13 @@ async function load(
       },
     ],
   });
+  const cpuAfter = cpuMicros(server.child);
   return {
     requestsPerSecond: result.requests.average,
+    cpuMicrosPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : Number(((cpuAfter - cpuBefore) / Math.max(1, result.requests.total)).toFixed(1)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
@@ -97,30 +106,30 @@ try {
   const helloRequest = () => '{}';
 
   // With the answer cache: after the warm-up every (user, numResults) pair is a repeat.
-  await load(engine.url, '/recommendations', recommendation); // warm-up: models load, JIT settles
-  await load(hello.url, '/hello', helloRequest);
+  await load(engine, '/recommendations', recommendation); // warm-up: models load, JIT settles
+  await load(hello, '/hello', helloRequest);
   const helloRuns: LoadResult[] = [];
   const cachedRuns: LoadResult[] = [];
   const cachedBurst: LoadResult[] = [];
   const cachedSteady: SteadyLoadResult[] = [];
   for (let run = 0; run < RUNS; run++) {
-    helloRuns.push(await load(hello.url, '/hello', helloRequest));
-    cachedRuns.push(await load(engine.url, '/recommendations', recommendation));
-    cachedBurst.push(await load(engine.url, '/recommendations', recommendation, 1000));
+    helloRuns.push(await load(hello, '/hello', helloRequest));
+    cachedRuns.push(await load(engine, '/recommendations', recommendation));
+    cachedBurst.push(await load(engine, '/recommendations', recommendation, 1000));
     cachedSteady.push(await steadyLoad(engine.url, '/recommendations', recommendation, 1000, SECONDS));
   }
 
   // The same state dir and campaign, the answer cache off: the model scores every request.
   await stopChild(engine.child);
   engine = await startEngineServer(0);
-  await load(engine.url, '/recommendations', recommendation);
+  await load(engine, '/recommendations', recommendation);
   const freshRuns: LoadResult[] = [];
   const freshBurst: LoadResult[] = [];
   const freshSteady: SteadyLoadResult[] = [];
   for (let run = 0; run < RUNS; run++) {
-    helloRuns.push(await load(hello.url, '/hello', helloRequest));
-    freshRuns.push(await load(engine.url, '/recommendations', recommendation));
-    freshBurst.push(await load(engine.url, '/recommendations', recommendation, 1000));
+    helloRuns.push(await load(hello, '/hello', helloRequest));
+    freshRuns.push(await load(engine, '/recommendations', recommendation));
+    freshBurst.push(await load(engine, '/recommendations', recommendation, 1000));
     freshSteady.push(await steadyLoad(engine.url, '/recommendations', recommendation, 1000, SECONDS));
   }
 
@@ -128,6 +137,12 @@ try {
   const cachedRps = median(cachedRuns.map((r) => r.requestsPerSecond));
   const freshRps = median(freshRuns.map((r) => r.requestsPerSecond));
   const rps = (runs: LoadResult[]) => runs.map((r) => Math.round(r.requestsPerSecond));
+  const cpu = (runs: LoadResult[]) => {
+    const perRequest = runs.map((r) => r.cpuMicrosPerRequest ?? NaN);
+    return { runs: perRequest, median: median(perRequest) };
+  };
+  /** Hello's CPU per request over the engine's: the throughput ratio if both were CPU-bound alone. */
+  const cpuRatio = (runs: LoadResult[]) => Number((cpu(helloRuns).median / cpu(runs).median).toFixed(3));
   const burst = (runs: LoadResult[]) => ({
     runs: runs.map((r) => ({ rps: Math.round(r.requestsPerSecond), p50: r.p50, p99: r.p99 })),
     p99Ms: median(runs.map((r) => r.p99)),
@@ -141,14 +156,20 @@ try {
     secondsPerRun: SECONDS,
     runs: RUNS,
     helloRequestsPerSecond: rps(helloRuns),
+    // The servers' own CPU time per request at full load: steadier than requests/s on a busy machine.
+    helloCpuMicrosPerRequest: cpu(helloRuns),
     cached: {
       requestsPerSecond: rps(cachedRuns),
+      cpuMicrosPerRequest: cpu(cachedRuns),
+      cpuRatioToHello: cpuRatio(cachedRuns),
       ratioToHello: Number((cachedRps / helloRps).toFixed(3)),
       burst1000PerSecond: burst(cachedBurst),
       steady1000PerSecond: steady(cachedSteady),
     },
     fresh: {
       requestsPerSecond: rps(freshRuns),
+      cpuMicrosPerRequest: cpu(freshRuns),
+      cpuRatioToHello: cpuRatio(freshRuns),
       ratioToHello: Number((freshRps / helloRps).toFixed(3)),
       burst1000PerSecond: burst(freshBurst),
       steady1000PerSecond: steady(freshSteady),

@@ -80,6 +80,25 @@ export function tryAcquireOwnerLock(stateDir: string): OwnerLock | undefined {
   };
 }
 
+/**
+ * Whether some process holds the owner lock now, asked without taking it: a read transaction needs
+ * SQLite's shared lock, which the owner's exclusive lock keeps out. Catches an owner that died but
+ * whose PID still answers (a zombie its parent has not reaped yet).
+ */
+export function isOwnerLockHeld(stateDir: string): boolean {
+  const db = new Database(join(stateDir, OWNER_LOCK_FILE), { timeout: 0, fileMustExist: true });
+  try {
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 /** The published owner record, if there is a readable one (it may be stale: check the lock too). */
 export function readOwnerRecord(stateDir: string): OwnerRecord | undefined {
   try {

@@ -23,7 +23,7 @@ import {
 } from '../pipeline/runner/index.js';
 import { RetrainingScheduler, type NextRun, type SchedulerClock } from '../pipeline/scheduler.js';
 import { cadences, type TrainingMode } from '../config/trainingModes.js';
-import { InvalidInputError, UnknownPipelineError } from '../shared/errors.js';
+import { InvalidInputError, StateDirOwnedError, UnknownPipelineError } from '../shared/errors.js';
 import { describeCampaign, listSolutionVersions } from './personalizeQueries.js';
 import { planRollback } from './rollbackPlanning.js';
 import type { OwnerRecord } from './ownerLock.js';
@@ -115,6 +115,8 @@ class LocalRetrainingApp implements RetrainingApp {
   private scheduler: RetrainingScheduler | undefined;
   private personalizeClient: PersonalizeClient | undefined;
   private closing: Promise<void> | undefined;
+  /** Aborted, with the reason, when the owner whose engine this client's runs use goes away. */
+  private readonly ownerLost = new AbortController();
 
   constructor(
     private readonly options: OpenAppOptions,
@@ -361,7 +363,7 @@ class LocalRetrainingApp implements RetrainingApp {
     // Clients may be running on this owner's engine: let them finish before it goes away. New
     // clients stop choosing this owner as soon as its record is withdrawn.
     this.access.withdraw();
-    if (this.access.isOwner && this.store) await this.waitForClients(this.store);
+    if (this.access.runsEngine && this.store) await this.waitForClients(this.store);
     this.personalizeClient?.destroy();
     this.store?.close();
     await this.access.close();
@@ -420,13 +422,43 @@ class LocalRetrainingApp implements RetrainingApp {
           this.emit({ type: 'run', pipelineName: run.pipelineName, executionId: started.id, event });
         call.onEvent?.(event);
       },
-      ...(call.signal ? { signal: call.signal } : {}),
+      signal: this.runSignal(call.signal),
     });
     // runPipeline records the run synchronously: no start event means the skip rule applied.
     if (!started) return this.skipped((await finished).execution);
     this.inFlight.add(finished);
     void finished.finally(() => this.inFlight.delete(finished)).catch(() => undefined);
     return { kind: 'started', execution: started, finished };
+  }
+
+  /**
+   * A run stops when its caller aborts it or, for a client, when the owner's engine goes away: its
+   * calls would only fail (or poll a dead port) until the poll limits run out.
+   */
+  private runSignal(callSignal: AbortSignal | undefined): AbortSignal {
+    if (!callSignal) return this.ownerLost.signal;
+    const both = new AbortController();
+    for (const signal of [callSignal, this.ownerLost.signal]) {
+      if (signal.aborted) both.abort(signal.reason);
+      else signal.addEventListener('abort', () => both.abort(signal.reason), { once: true });
+    }
+    return both.signal;
+  }
+
+  /**
+   * Asked when a call to the owner's engine never reached it (connection refused or reset): if the
+   * owner is gone, stops this client's runs and returns the error that says so.
+   */
+  private ownerGone(): StateDirOwnedError | undefined {
+    if (this.ownerLost.signal.aborted) return this.ownerLost.signal.reason as StateDirOwnedError;
+    const gone = this.access.ownerGoneReason();
+    if (!gone) return undefined;
+    const error = new StateDirOwnedError(
+      `${gone} while this command used its engine: nothing more was done. Run the command again ` +
+        '(a run stopped this way resumes under its own name).',
+    );
+    this.ownerLost.abort(error);
+    return error;
   }
 
   private skipped(execution: ExecutionRecord): RunStart {
@@ -480,6 +512,18 @@ class LocalRetrainingApp implements RetrainingApp {
           // Retries belong to the definition's Retry fields, as on AWS; the SDK must not add its own.
           maxAttempts: 1,
         });
+    // A call that never reached the owner's engine asks whether the owner is gone.
+    if (this.access.isClient)
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            throw (neverReachedService(error) && this.ownerGone()) || error;
+          }
+        },
+        { step: 'initialize', name: 'ownerWatch' },
+      );
     this.personalizeClient = client;
     return client;
   }
@@ -537,6 +581,11 @@ class LocalRetrainingApp implements RetrainingApp {
       }
     }
   }
+}
+
+function neverReachedService(error: unknown): boolean {
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return metadata?.httpStatusCode === undefined;
 }
 
 function withoutToken(record: OwnerRecord): OwnerInfo {

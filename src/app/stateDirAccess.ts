@@ -5,7 +5,13 @@ import type { EngineOptions, RunningEngine } from '../engine/engine.js';
 import { isProcessAlive } from '../pipeline/executions/recovery.js';
 import { InvalidInputError, StateDirOwnedError } from '../shared/errors.js';
 import { makeDirectory } from '../shared/makeDirectory.js';
-import { readOwnerRecord, tryAcquireOwnerLock, type OwnerLock, type OwnerRecord } from './ownerLock.js';
+import {
+  isOwnerLockHeld,
+  readOwnerRecord,
+  tryAcquireOwnerLock,
+  type OwnerLock,
+  type OwnerRecord,
+} from './ownerLock.js';
 
 /**
  * How a command relates to the state dir's owner:
@@ -116,18 +122,35 @@ export class StateDirAccess {
     }
   }
 
+  /** Whether this process runs the embedded engine, which clients' runs may be using. */
+  get runsEngine(): boolean {
+    return this.engine !== undefined;
+  }
+
+  /** Whether this process is a client of an owner's embedded engine. */
+  get isClient(): boolean {
+    return this.clientOf !== undefined;
+  }
+
+  /**
+   * Why the owner this client chose is no longer there (it stopped, died or was replaced), or
+   * undefined while it still is.
+   */
+  ownerGoneReason(): string | undefined {
+    const chosen = this.clientOf;
+    if (!chosen) return undefined;
+    const now = readOwnerRecord(this.stateDir);
+    const gone = now?.token !== chosen.token || !isProcessAlive(chosen.pid) || !ownerLockHeld(this.stateDir);
+    return gone ? `the owner of ${this.stateDir} (pid ${chosen.pid}, ${chosen.command}) stopped` : undefined;
+  }
+
   /**
    * Throws when the owner this client chose has stopped (or withdrawn) since: a run must not begin
    * against an engine that is going away.
    */
   assertOwnerStillThere(): void {
-    if (!this.clientOf) return;
-    const now = readOwnerRecord(this.stateDir);
-    if (now?.token !== this.clientOf.token || !isProcessAlive(now.pid)) {
-      throw new StateDirOwnedError(
-        `the owner of ${this.stateDir} (pid ${this.clientOf.pid}, ${this.clientOf.command}) stopped before this run began; run it again.`,
-      );
-    }
+    const gone = this.ownerGoneReason();
+    if (gone) throw new StateDirOwnedError(`${gone} before this run began; run it again.`);
   }
 
   /** Stops publishing the owner record so no new client picks this process. */
@@ -163,6 +186,15 @@ export class StateDirAccess {
       personalizeEndpoint: this.record?.personalizeEndpoint ?? this.options.endpoint ?? null,
       apiEndpoint: this.record?.apiEndpoint ?? null,
     };
+  }
+}
+
+function ownerLockHeld(stateDir: string): boolean {
+  try {
+    return isOwnerLockHeld(stateDir);
+  } catch {
+    // An unreadable lock file tells nothing: the PID and the record decide.
+    return true;
   }
 }
 

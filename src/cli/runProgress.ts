@@ -26,6 +26,13 @@ export function progressPrinter(
   const redraw = () => io.out(`\r\x1b[2K${label} · ${current} · ${formatDuration(Date.now() - started)}`);
   if (io.isTty) timer = setInterval(redraw, 250);
   const onEvent = (event: RunEvent) => {
+    if (event.type === 'execution-started' && event.execution.resumedFrom !== null) {
+      // Said once, on every kind of output: the run picks up the resources the aborted one started.
+      io.out(
+        `${io.isTty ? '\r\x1b[2K' : ''}resuming run ${event.execution.resumedFrom} (aborted) under its name ${event.execution.executionName}\n`,
+      );
+      return;
+    }
     if (event.type !== 'state') return;
     const visit: StateVisit = event.visit;
     if (visit.outcome === 'RUNNING') {

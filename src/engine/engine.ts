@@ -7,6 +7,7 @@ import { buildServer } from './api/server.js';
 import { GroupDataRegistry } from './filter/groupData.js';
 import { AnswerCache } from './serve/answerCache.js';
 import { LiveDeployments } from './serve/liveDeployments.js';
+import { recordedItemsOfVersion, withRecordedItems } from './serve/recordedItems.js';
 import { registerEventsRoutes } from './events/eventsRoutes.js';
 import { registerRuntimeRoutes } from './serve/runtimeRoutes.js';
 import { findCampaign } from './store/campaignRecords.js';
@@ -96,7 +97,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
       (solutionVersionArn) => {
         const blob = readSolutionVersionModel(db, solutionVersionArn);
         if (!blob) throw new Error(`solution version ${solutionVersionArn} has no trained model`);
-        return decodeModel(blob);
+        return withRecordedItems(decodeModel(blob), recordedItemsOfVersion(db, solutionVersionArn));
       },
       (campaignArn) => {
         const campaign = findCampaign(db, campaignArn);

@@ -1,6 +1,5 @@
 import {
   CreateBatchInferenceJobCommand,
-  InvalidInputException,
   DescribeBatchInferenceJobCommand,
   ListBatchInferenceJobsCommand,
   ResourceAlreadyExistsException,
@@ -13,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestEngine } from '../support/engine.js';
 import { RECIPE, createSolution, importShop, trainVersion } from '../support/shop.js';
+import { createActiveFilter, importCatalogShop } from '../support/catalogShop.js';
 import { waitFor } from '../support/wait.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/PersonalizeBatch';
@@ -22,11 +22,13 @@ async function runJob(
   jobName: string,
   solutionVersionArn: string,
   input: string,
+  filterArn?: string,
 ) {
   const { batchInferenceJobArn } = await personalize.send(
     new CreateBatchInferenceJobCommand({
       jobName,
       solutionVersionArn,
+      ...(filterArn ? { filterArn } : {}),
       numResults: 5,
       roleArn: ROLE,
       jobInput: { s3DataSource: { path: input } },
@@ -131,7 +133,53 @@ test('bad input lines are reported by line number, in their own output line and 
   assert.equal(b[1]?.['error'], null);
 });
 
-test('CreateBatchInferenceJob refuses a filter (the engine has none), an output that is not a prefix, and an unknown version', async (t) => {
+test('a batch job with a filter answers each line with its own filterValues, as GetRecommendations would; a line missing an INCLUDE value gets that error', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn, shop } = await importCatalogShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs', RECIPE.userPersonalization);
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  const filterArn = await createActiveFilter(
+    personalize,
+    datasetGroupArn,
+    'only-genre',
+    'INCLUDE ItemID WHERE Items.GENRE IN ($GENRE)',
+  );
+  const genreOf = new Map(shop.items.map((item) => [item.id, item.genre]));
+  const genres = [...new Set(shop.items.map((item) => item.genre))].slice(0, 2);
+  const [first, second] = shop.users.map((user) => user.id);
+  const lines = [
+    { userId: first, filterValues: { GENRE: `"${genres[0]}"` } },
+    { userId: second, filterValues: { GENRE: `"${genres[1]}"` } },
+    { userId: first },
+    { userId: second, filterValues: ['x'] },
+  ];
+  mkdirSync(join(dataRoot, 'batch', 'in'), { recursive: true });
+  writeFileSync(join(dataRoot, 'batch', 'in', 'f.json'), lines.map((l) => JSON.stringify(l)).join('\n'));
+
+  const { job } = await runJob(
+    personalize,
+    'filtered',
+    solutionVersionArn,
+    's3://batch/in/f.json',
+    filterArn,
+  );
+  assert.equal(job?.filterArn, filterArn);
+  assert.match(job?.failureReason ?? '', /^2 of 4 input lines could not be used/);
+  const out = outputLines(dataRoot, 'filtered', 'f.json.out');
+  for (const [at, genre] of genres.entries()) {
+    const items = (out[at]?.['output'] as { recommendedItems: string[] }).recommendedItems;
+    assert.equal(items.length, 5);
+    for (const item of items) assert.equal(genreOf.get(item), genre, item);
+  }
+  assert.match(String(out[2]?.['error']), /^Line 3: The filter's INCLUDE expression uses \$GENRE/);
+  assert.match(String(out[3]?.['error']), /^Line 4: filterValues must be an object of strings/);
+
+  // Without a filter on the job, a line's filterValues is an error, never silently ignored.
+  const { job: unfiltered } = await runJob(personalize, 'plain', solutionVersionArn, 's3://batch/in/f.json');
+  assert.match(unfiltered?.failureReason ?? '', /Line 1: filterValues needs a job created with a filterArn/);
+});
+
+test('CreateBatchInferenceJob refuses an unknown filter, an output that is not a prefix, and an unknown version', async (t) => {
   const { personalize } = await startTestEngine(t);
   const base = {
     jobName: 'j',
@@ -148,8 +196,7 @@ test('CreateBatchInferenceJob refuses a filter (the engine has none), an output 
           filterArn: 'arn:aws:personalize:us-east-1:000000000000:filter/in-stock',
         }),
       ),
-    (error: Error) =>
-      error instanceof InvalidInputException && /not yet in batch inference jobs/.test(error.message),
+    ResourceNotFoundException,
   );
   await assert.rejects(
     () =>

@@ -169,3 +169,69 @@ test("ListCampaigns by solution lists only that solution's campaigns; a dataset 
   await personalize.send(new DeleteCampaignCommand({ campaignArn: own }));
   await activeCampaign(personalize, 'sixth', mine);
 });
+
+test('syncWithLatestSolutionVersion with solutionArn/$LATEST: the campaign deploys each new FULL version once it is ACTIVE', async (t) => {
+  const { personalize, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn } = await importShop(personalize, dataRoot);
+  const solutionArn = await createSolution(personalize, datasetGroupArn, 'recs');
+  const latest = `${solutionArn}/$LATEST`;
+  await assert.rejects(
+    personalize.send(new CreateCampaignCommand({ name: 'early', solutionVersionArn: latest })),
+    (error: unknown) =>
+      error instanceof InvalidInputException && /no ACTIVE solution version/.test(error.message),
+  );
+  const v1 = await trainVersion(personalize, solutionArn);
+  await assert.rejects(
+    personalize.send(
+      new CreateCampaignCommand({
+        name: 'pinned',
+        solutionVersionArn: v1.solutionVersionArn,
+        campaignConfig: { syncWithLatestSolutionVersion: true },
+      }),
+    ),
+    (error: unknown) => error instanceof InvalidInputException && /\$LATEST/.test(error.message),
+  );
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({
+      name: 'follows',
+      solutionVersionArn: latest,
+      campaignConfig: { syncWithLatestSolutionVersion: true },
+    }),
+  );
+  const created = await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  assert.equal(created.campaign?.solutionVersionArn, v1.solutionVersionArn);
+  assert.equal(created.campaign?.campaignConfig?.syncWithLatestSolutionVersion, true);
+
+  // An UPDATE-mode version does not move the campaign; the next FULL one does, without UpdateCampaign.
+  const update = await trainVersion(personalize, solutionArn, 'UPDATE');
+  assert.equal(update.version?.status, 'ACTIVE');
+  const v2 = await trainVersion(personalize, solutionArn);
+  const synced = await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) =>
+      r.campaign?.latestCampaignUpdate?.status === 'ACTIVE' &&
+      r.campaign.solutionVersionArn === v2.solutionVersionArn,
+  );
+  assert.equal(synced.campaign?.latestCampaignUpdate?.solutionVersionArn, v2.solutionVersionArn);
+  assert.equal(synced.campaign?.campaignConfig?.syncWithLatestSolutionVersion, true);
+
+  // UpdateCampaign with $LATEST and sync off pins the campaign: the next version is not deployed.
+  await personalize.send(
+    new UpdateCampaignCommand({
+      campaignArn,
+      solutionVersionArn: latest,
+      campaignConfig: { syncWithLatestSolutionVersion: false },
+    }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.latestCampaignUpdate?.status === 'ACTIVE',
+  );
+  await trainVersion(personalize, solutionArn);
+  const pinned = await personalize.send(new DescribeCampaignCommand({ campaignArn }));
+  assert.equal(pinned.campaign?.solutionVersionArn, v2.solutionVersionArn);
+  assert.equal(pinned.campaign?.latestCampaignUpdate?.status, 'ACTIVE');
+});

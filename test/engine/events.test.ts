@@ -1,6 +1,8 @@
 import {
+  CreateCampaignCommand,
   CreateEventTrackerCommand,
   DeleteEventTrackerCommand,
+  DescribeCampaignCommand,
   DescribeEventTrackerCommand,
   LimitExceededException,
   ListEventTrackersCommand,
@@ -15,6 +17,7 @@ import {
 } from '@aws-sdk/client-personalize-events';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { trainingTables } from '../../src/engine/train/trainingJobs.js';
 import {
@@ -23,9 +26,11 @@ import {
   deployCampaign,
   importCatalogShop,
 } from '../support/catalogShop.js';
-import { startTestEngine } from '../support/engine.js';
+import { makeTempDir, startTestEngine } from '../support/engine.js';
 import { importCsv, putObject } from '../support/imports.js';
 import { interactionsCsv } from '../../src/demo/syntheticShop.js';
+import { RECIPE, createSolution, trainVersion } from '../support/shop.js';
+import { waitFor } from '../support/wait.js';
 
 test('event trackers: one per dataset group, with a trackingId, described, listed and deleted', async (t) => {
   const { personalize, dataRoot, engine } = await startTestEngine(t);
@@ -123,6 +128,35 @@ test("a new user's purchases in one genre turn their next recommendations to tha
   assert.ok(elapsed < 1500, `took ${elapsed} ms`); // generous: the answer needs no retraining, only a fold-in
 });
 
+test('events recorded before a restart still shape the next recommendations after it', async (t) => {
+  const stateDir = makeTempDir();
+  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+  const first = await startTestEngine(t, { stateDir });
+  const { datasetGroupArn, shop } = await importCatalogShop(first.personalize, first.dataRoot);
+  const campaignArn = await deployCampaign(first.personalize, datasetGroupArn, 'recs');
+  const { trackingId } = await createActiveEventTracker(first.personalize, datasetGroupArn, 'tracker');
+  const userId = shop.interactions[0]!.userId;
+  const recommended = async (runtime: typeof first.runtime) =>
+    (
+      (await runtime.send(new GetRecommendationsCommand({ campaignArn, userId, numResults: 5 }))).itemList ??
+      []
+    ).map((item) => item.itemId);
+  const bought = (await recommended(first.runtime)).slice(0, 2) as string[];
+  await first.events.send(
+    new PutEventsCommand({
+      trackingId,
+      userId,
+      sessionId: 's',
+      eventList: bought.map((itemId) => ({ eventType: 'purchase', itemId, sentAt: new Date() })),
+    }),
+  );
+  await first.engine.close();
+  const second = await startTestEngine(t, { stateDir });
+  const after = await recommended(second.runtime);
+  assert.equal(after.length, 5);
+  for (const itemId of bought) assert.ok(!after.includes(itemId), `${itemId} was bought before the restart`);
+});
+
 test('recorded events and put items join training, and survive a FULL bulk import', async (t) => {
   const { personalize, events, dataRoot, engine } = await startTestEngine(t);
   const { datasetGroupArn, shop, interactionsDatasetArn, itemsDatasetArn } = await importCatalogShop(
@@ -213,4 +247,51 @@ test('PutItems and PutUsers records are what filters see next, checked against t
     events.send(new PutUsersCommand({ datasetArn: itemsDatasetArn, users: [{ userId: 'x' }] })),
     /USERS dataset/,
   );
+});
+
+test('items put with PutItems are exploration candidates at once on a user-personalization campaign, before any training', async (t) => {
+  const { personalize, runtime, events, dataRoot } = await startTestEngine(t);
+  const { datasetGroupArn, shop, itemsDatasetArn } = await importCatalogShop(personalize, dataRoot);
+  const solutionArn = await createSolution(
+    personalize,
+    datasetGroupArn,
+    'explore',
+    RECIPE.userPersonalization,
+  );
+  const { solutionVersionArn } = await trainVersion(personalize, solutionArn);
+  // A cut-off of a few seconds before the newest event: no imported item is young enough to explore.
+  const { campaignArn = '' } = await personalize.send(
+    new CreateCampaignCommand({
+      name: 'explore',
+      solutionVersionArn,
+      campaignConfig: {
+        itemExplorationConfig: { explorationWeight: '0.2', explorationItemAgeCutOff: '0.0001' },
+      },
+    }),
+  );
+  await waitFor(
+    () => personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    (r) => r.campaign?.status === 'ACTIVE',
+  );
+  const users = shop.users.slice(0, 5).map((user) => user.id);
+  const listsHold = async (itemId: string) =>
+    Promise.all(
+      users.map(async (userId) => {
+        const { itemList = [] } = await runtime.send(
+          new GetRecommendationsCommand({ campaignArn, userId, numResults: 10 }),
+        );
+        return itemList.some((item) => item.itemId === itemId);
+      }),
+    );
+  assert.deepEqual(await listsHold('brand-new'), [false, false, false, false, false]);
+  const newest = Math.max(...shop.interactions.map((event) => event.timestamp));
+  await events.send(
+    new PutItemsCommand({
+      datasetArn: itemsDatasetArn,
+      items: [
+        { itemId: 'brand-new', properties: JSON.stringify({ genre: 'toys', creationTimestamp: newest }) },
+      ],
+    }),
+  );
+  assert.deepEqual(await listsHold('brand-new'), [true, true, true, true, true]);
 });

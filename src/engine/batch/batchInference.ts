@@ -6,6 +6,7 @@ import { ImportError } from '../data/importErrors.js';
 import { parseS3Location } from '../data/s3Location.js';
 import { Recommender } from '../train/recommender.js';
 import type { TrainedModel } from '../train/model.js';
+import { BatchLineFilter, type BatchFilterRequest } from './batchFilter.js';
 import { scoreBatchLines, type BatchScoring, type InputLine } from './batchLines.js';
 
 /** Batch input is JSON lines; a prefix takes every such object under it. */
@@ -20,6 +21,8 @@ const LISTED_FAILURES = 5;
 export interface BatchInferenceRequest extends BatchScoring {
   readonly inputPath: string;
   readonly outputPath: string;
+  /** The job's filter, applied to every line with the line's own `filterValues`. */
+  readonly filter?: BatchFilterRequest;
 }
 
 export interface BatchInferenceResult {
@@ -44,6 +47,7 @@ export async function runBatchInference(
   if (!output?.isPrefix) throw new ImportError(`${request.outputPath} is not an S3 prefix ending in /.`);
   const recommender = new Recommender(model);
   const input = await resolveDataLocation(request.inputPath, datasources, JSON_LINES_OBJECTS);
+  const filter = BatchLineFilter.open(request.filter, model);
   let lines = 0;
   let failedLines = 0;
   const failures: string[] = [];
@@ -53,7 +57,7 @@ export async function runBatchInference(
       const destination = openDataDestination(output.bucket, `${output.key}${name}.out`, datasources);
       const pending: InputLine[] = [];
       const flush = () => {
-        for (const scored of scoreBatchLines(recommender, pending, request)) {
+        for (const scored of scoreBatchLines(recommender, pending, request, filter)) {
           lines += 1;
           if (scored.failed) {
             failedLines += 1;
@@ -77,6 +81,7 @@ export async function runBatchInference(
     }
   } finally {
     input.close();
+    filter?.close();
   }
   if (lines === 0) {
     return {

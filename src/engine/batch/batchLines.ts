@@ -1,4 +1,6 @@
 import type { ExplorationSettings } from '../train/exploration.js';
+import type { ItemSet } from '../train/itemSet.js';
+import { LineFilterProblem, type BatchLineFilter } from './batchFilter.js';
 import { roundScore } from '../serve/itemListJson.js';
 import type { Recommender } from '../train/recommender.js';
 
@@ -72,12 +74,19 @@ function itemList(input: Record<string, unknown>): string[] {
 interface UsableLine {
   readonly input: Record<string, unknown>;
   readonly userId?: string;
+  /** The items the job's filter lets through for this line; absent without a filter. */
+  readonly eligible?: ItemSet;
 }
 
 /** Checks one parsed line against the recipe; throws LineProblem with what is wrong. */
-function usableLine(recommender: Recommender, input: Record<string, unknown>): UsableLine {
+function usableLine(recommender: Recommender, input: Record<string, unknown>, filtered: boolean): UsableLine {
   const kind = inputKind(recommender);
-  const unknown = Object.keys(input).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key));
+  const unknown = Object.keys(input).filter(
+    (key) => !(FIELDS[kind] as readonly string[]).includes(key) && !(filtered && key === 'filterValues'),
+  );
+  if (!filtered && 'filterValues' in input) {
+    throw new LineProblem('filterValues needs a job created with a filterArn');
+  }
   if (unknown.length > 0) {
     throw new LineProblem(
       `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; this recipe takes ${expectedLine(recommender)}`,
@@ -92,11 +101,30 @@ function usableLine(recommender: Recommender, input: Record<string, unknown>): U
 }
 
 /** Answers for lines of the item and ranking recipes, one at a time. */
-function singleAnswer(recommender: Recommender, input: Record<string, unknown>, scoring: BatchScoring) {
+function singleAnswer(
+  recommender: Recommender,
+  input: Record<string, unknown>,
+  scoring: BatchScoring,
+  eligible: ItemSet | undefined,
+) {
   if (inputKind(recommender) === 'item') {
-    return recommender.similarItems(input['itemId'] as string, scoring.numResults);
+    return recommender.similarItems(input['itemId'] as string, scoring.numResults, eligible);
   }
-  return recommender.rank(input['userId'] as string, input['itemList'] as string[]);
+  return recommender.rank(input['userId'] as string, rankedInput(recommender, input, eligible));
+}
+
+/** A filter removes items from a ranking line's list; items the model does not know stay, as in the runtime API. */
+function rankedInput(
+  recommender: Recommender,
+  input: Record<string, unknown>,
+  eligible: ItemSet | undefined,
+) {
+  const list = input['itemList'] as string[];
+  if (!eligible) return list;
+  return list.filter((itemId) => {
+    const item = recommender.itemIndexOf(itemId);
+    return item === undefined || eligible.has(item);
+  });
 }
 
 /** One line of an input file and its 1-based line number. */
@@ -116,16 +144,23 @@ export function scoreBatchLines(
   recommender: Recommender,
   lines: readonly InputLine[],
   scoring: BatchScoring,
+  filter?: BatchLineFilter,
 ): ScoredLine[] {
-  const results: (ScoredLine | UsableLine)[] = lines.map((line) => checkLine(recommender, line));
+  const results: (ScoredLine | UsableLine)[] = lines.map((line) =>
+    withFilter(checkLine(recommender, line, filter !== undefined), line, filter),
+  );
   const exploration =
     recommender.model.algorithm === 'user-personalization' ? scoring.exploration : undefined;
   return results.map((entry) => {
     if ('text' in entry) return entry;
+    const { eligible } = entry;
     const items =
       entry.userId === undefined
-        ? singleAnswer(recommender, entry.input, scoring)
-        : recommender.recommendForUser(entry.userId, scoring.numResults, exploration ? { exploration } : {});
+        ? singleAnswer(recommender, entry.input, scoring, eligible)
+        : recommender.recommendForUser(entry.userId, scoring.numResults, {
+            ...(exploration ? { exploration } : {}),
+            ...(eligible ? { eligible } : {}),
+          });
     const output = {
       recommendedItems: items.map((item) => item.itemId),
       scores: items.map((item) => roundScore(item.score)),
@@ -134,7 +169,22 @@ export function scoreBatchLines(
   });
 }
 
-function checkLine(recommender: Recommender, line: InputLine): ScoredLine | UsableLine {
+/** The job's filter applied to a usable line: the items it may be answered with, or the line's error. */
+function withFilter(
+  entry: ScoredLine | UsableLine,
+  line: InputLine,
+  filter: BatchLineFilter | undefined,
+): ScoredLine | UsableLine {
+  if (!filter || 'text' in entry) return entry;
+  try {
+    return { ...entry, eligible: filter.eligibleFor(entry.input) };
+  } catch (error) {
+    if (!(error instanceof LineFilterProblem)) throw error;
+    return failedLine(entry.input, `Line ${line.number}: ${error.message}`);
+  }
+}
+
+function checkLine(recommender: Recommender, line: InputLine, filtered: boolean): ScoredLine | UsableLine {
   let input: unknown;
   try {
     input = JSON.parse(line.text);
@@ -151,7 +201,7 @@ function checkLine(recommender: Recommender, line: InputLine): ScoredLine | Usab
     );
   }
   try {
-    return usableLine(recommender, input as Record<string, unknown>);
+    return usableLine(recommender, input as Record<string, unknown>, filtered);
   } catch (error) {
     if (!(error instanceof LineProblem)) throw error;
     return failedLine(input, `Line ${line.number}: ${error.message}`);

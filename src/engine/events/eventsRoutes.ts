@@ -9,6 +9,7 @@ import { findDataset } from '../store/datasetRecords.js';
 import { findEventTrackerByTrackingId } from '../store/eventTrackerRecords.js';
 import { insertEvents, upsertRecords, type RecordedEvent } from '../store/recordedDataRecords.js';
 import { checkProperties } from './recordProperties.js';
+import { datasetGroupOf } from '../serve/requestPersonalization.js';
 
 const MAX = SERVICE_QUOTAS.recordsPerPutCall;
 const id = z.string().min(1).max(256);
@@ -147,6 +148,7 @@ export function registerEventsRoutes(app: FastifyInstance, ctx: EngineContext): 
         }));
         upsertRecords(ctx.db, dataset.arn, records);
         ctx.groupData.recordsChanged(dataset.datasetGroupArn);
+        if (type === 'ITEMS') unloadModelsMissing(ctx, dataset.datasetGroupArn, records);
         return await reply.type('application/json').send('{}');
       } catch (error) {
         return sendError(reply, error, ctx, operation);
@@ -155,4 +157,21 @@ export function registerEventsRoutes(app: FastifyInstance, ctx: EngineContext): 
   };
   putRecords('/items', 'PutItems', 'ITEMS');
   putRecords('/users', 'PutUsers', 'USERS');
+}
+
+/**
+ * New items join the catalogue of the group's user-personalization campaigns at once (exploration can
+ * show them before the next training): their models reload with the put items on the next request.
+ */
+function unloadModelsMissing(
+  ctx: EngineContext,
+  datasetGroupArn: string,
+  records: readonly { readonly id: string }[],
+): void {
+  ctx.deployments.unloadWhere(
+    (deployment) =>
+      deployment.recommender.model.algorithm === 'user-personalization' &&
+      records.some((record) => deployment.recommender.itemIndexOf(record.id) === undefined) &&
+      datasetGroupOf(ctx, deployment) === datasetGroupArn,
+  );
 }

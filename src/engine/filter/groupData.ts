@@ -1,7 +1,7 @@
 import { readDatasetTable } from '../data/datasetTable.js';
 import { bulkDataStamp, groupDatasets, type GroupDataset } from '../store/datasetGroupContents.js';
 import type { EngineDatabase } from '../store/database.js';
-import { listRecords } from '../store/recordedDataRecords.js';
+import { listRecords, usersWithRecordedEvents } from '../store/recordedDataRecords.js';
 import { buildAttributeTable, type AttributeTable } from './attributeTable.js';
 
 const NUMERIC = new Set(['int', 'long', 'float', 'double']);
@@ -110,6 +110,8 @@ export class GroupDataRegistry {
   private readonly groups = new Map<string, GroupData>();
   private readonly recordedGeneration = new Map<string, number>();
   private readonly userEvents = new Map<string, number>();
+  /** Per group, the users with recorded events: loaded once, then kept by `userEventsRecorded`. */
+  private readonly usersWithEvents = new Map<string, Set<string>>();
 
   constructor(private readonly db: EngineDatabase) {}
 
@@ -132,6 +134,21 @@ export class GroupDataRegistry {
   userEventsRecorded(datasetGroupArn: string, userId: string): void {
     const key = `${datasetGroupArn}\u0000${userId}`;
     this.userEvents.set(key, (this.userEvents.get(key) ?? 0) + 1);
+    this.usersWithEvents.get(datasetGroupArn)?.add(userId);
+  }
+
+  /**
+   * False when no event of the user was ever recorded in the group, so a request need not look for
+   * any (most requests: the query would cost more than scoring). True may be stale after a dataset
+   * was deleted with its events; the events query then finds none.
+   */
+  mayHaveRecordedEvents(datasetGroupArn: string, userId: string): boolean {
+    let users = this.usersWithEvents.get(datasetGroupArn);
+    if (!users) {
+      users = new Set(usersWithRecordedEvents(this.db, datasetGroupArn));
+      this.usersWithEvents.set(datasetGroupArn, users);
+    }
+    return users.has(userId);
   }
 
   /** How many PutEvents calls this process recorded for the user: part of a cached answer's key. */

@@ -13,6 +13,9 @@ import {
 } from './filterValidation.js';
 import { newestPerType, type FilterInteraction, type GroupData } from './groupData.js';
 
+/** What filters read: the engine's database and its per-group data (a batch worker has its own of both). */
+export type FilterSources = Pick<EngineContext, 'db' | 'groupData'>;
+
 /** What one request asks of a filter: the service's `filterValues`, and whose recommendations these are. */
 export interface FilterRequest {
   readonly filter: FilterRecord;
@@ -32,7 +35,7 @@ type BoundGroups = readonly (readonly BoundCondition[])[];
  * and the runtime API both call this.
  */
 export function itemEligibility(
-  ctx: EngineContext,
+  ctx: FilterSources,
   request: FilterRequest,
   itemIds: readonly string[],
 ): Uint8Array {
@@ -253,7 +256,7 @@ function userMatches(users: AttributeTable, userId: string | undefined, groups: 
 
 /** A user's interactions as filters count them: bulk and recorded, the newest per event type. */
 export function filterInteractionsOf(
-  ctx: EngineContext,
+  ctx: FilterSources,
   group: GroupData,
   userId: string,
 ): FilterInteraction[] {
@@ -273,7 +276,7 @@ export function filterInteractionsOf(
 }
 
 function interactionMatches(
-  ctx: EngineContext,
+  ctx: FilterSources,
   group: GroupData,
   request: FilterRequest,
   itemIds: readonly string[],

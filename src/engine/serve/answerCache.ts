@@ -43,6 +43,8 @@ export class AnswerCache {
   }
 
   set(deployment: string, key: string, answer: string): void {
+    // A string holds at least a byte per character: what cannot fit is not measured (a budget of 0).
+    if (deployment.length + key.length + answer.length + ENTRY_OVERHEAD_BYTES > this.capacityBytes) return;
     const fullKey = joinKey(deployment, key);
     const weight = stringBytes(fullKey) + stringBytes(answer) + ENTRY_OVERHEAD_BYTES;
     if (weight > this.capacityBytes) return;

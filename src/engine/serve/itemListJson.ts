@@ -17,7 +17,7 @@ export function rankedItemListJson(model: TrainedModel, ranked: RankedItems): st
   let out = '[';
   for (let at = 0; at < ranked.items.length; at++) {
     if (at > 0) out += ',';
-    out += `{"itemId":${quoted[ranked.items[at]!]!},"score":${roundScore(ranked.scores[at]!)}}`;
+    out += `{"itemId":${quoted[ranked.items[at]!]!},"score":${scoreText(ranked.scores[at]!)}}`;
   }
   return `${out}]`;
 }
@@ -27,7 +27,7 @@ export function itemListJson(items: readonly Recommendation[]): string {
   let out = '[';
   for (let at = 0; at < items.length; at++) {
     if (at > 0) out += ',';
-    out += `{"itemId":${JSON.stringify(items[at]!.itemId)},"score":${roundScore(items[at]!.score)}}`;
+    out += `{"itemId":${JSON.stringify(items[at]!.itemId)},"score":${scoreText(items[at]!.score)}}`;
   }
   return `${out}]`;
 }
@@ -35,4 +35,24 @@ export function itemListJson(items: readonly Recommendation[]): string {
 /** The service reports scores with a handful of significant digits. */
 export function roundScore(score: number): number {
   return Number.isFinite(score) ? Number(score.toPrecision(7)) : 0;
+}
+
+/**
+ * `JSON.stringify(roundScore(score))` without turning the rounded number back into text, which took
+ * most of a fresh answer's serialization: `toPrecision(7)` already gives the digits, and with its
+ * trailing zeros gone they are exactly the shortest form of the rounded number (two different
+ * decimals of at most 7 significant digits never share a double). Exponent forms, which the two
+ * write differently, take the slow way.
+ */
+export function scoreText(score: number): string {
+  if (!Number.isFinite(score)) return '0';
+  const digits = score.toPrecision(7);
+  if (digits.includes('e')) return String(Number(digits));
+  let end = digits.length;
+  if (digits.includes('.')) {
+    while (digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+    if (digits.charCodeAt(end - 1) === 46 /* . */) end--;
+  }
+  const text = digits.slice(0, end);
+  return text === '-0' ? '0' : text;
 }

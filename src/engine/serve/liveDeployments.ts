@@ -10,6 +10,8 @@ export interface LiveDeployment {
   readonly solutionVersionArn: string;
   readonly recommender: Recommender;
   readonly exploration: ExplorationSettings | undefined;
+  /** `campaignConfig.enableMetadataWithRecommendations`: requests may ask for item metadata. */
+  readonly metadataEnabled: boolean;
   /** Answers already computed from this deployment, in the engine-wide `AnswerCache`. */
   readonly answers: DeploymentAnswers;
 }
@@ -66,6 +68,7 @@ export class LiveDeployments {
       solutionVersionArn,
       recommender,
       exploration: explorationOf(campaignConfig),
+      metadataEnabled: campaignConfig?.['enableMetadataWithRecommendations'] === true,
       answers: new DeploymentAnswers(this.answerCache, `${campaignArn}#${++this.prepared}`),
     };
   }
@@ -75,6 +78,16 @@ export class LiveDeployments {
     const replaced = this.live.get(deployment.campaignArn);
     this.live.set(deployment.campaignArn, deployment);
     if (replaced && replaced.answers !== deployment.answers) replaced.answers.retire();
+  }
+
+  /**
+   * Unloads the deployments `stale` picks (their answers go with them); each reloads on its next
+   * request, as after a restart. PutItems uses it so new items join the served catalogue.
+   */
+  unloadWhere(stale: (deployment: LiveDeployment) => boolean): void {
+    for (const deployment of [...this.live.values()]) {
+      if (stale(deployment)) this.remove(deployment.campaignArn);
+    }
   }
 
   remove(campaignArn: string): void {

@@ -5,7 +5,7 @@ import { foldInUser } from '../events/userFolding.js';
 import { itemEligibility } from '../filter/itemEligibility.js';
 import { datasetGroupOfCampaignVersion } from '../store/datasetGroupContents.js';
 import { findFilter, type FilterRecord } from '../store/filterRecords.js';
-import { recentEventsOfUser } from '../store/recordedDataRecords.js';
+import { recentEventsOfUser, type StoredEvent } from '../store/recordedDataRecords.js';
 import { ItemSet } from '../train/itemSet.js';
 import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
@@ -33,7 +33,8 @@ export interface Personalization {
 
 const groupOfVersion = new Map<string, string | undefined>();
 
-function datasetGroupOf(ctx: EngineContext, deployment: LiveDeployment): string | undefined {
+/** The dataset group of the version a deployment serves, looked up once per version. */
+export function datasetGroupOf(ctx: EngineContext, deployment: LiveDeployment): string | undefined {
   if (!groupOfVersion.has(deployment.solutionVersionArn))
     groupOfVersion.set(
       deployment.solutionVersionArn,
@@ -60,6 +61,13 @@ export function requireServingFilter(
   return filter;
 }
 
+/** The user's newest recorded events in the group's Interactions dataset (none without one). */
+function recordedEventsOf(ctx: EngineContext, groupArn: string, userId: string): StoredEvent[] {
+  if (!ctx.groupData.mayHaveRecordedEvents(groupArn, userId)) return [];
+  const interactions = ctx.groupData.get(groupArn).datasets.get('INTERACTIONS');
+  return interactions ? recentEventsOfUser(ctx.db, interactions.arn, userId, REAL_TIME_EVENTS_PER_USER) : [];
+}
+
 export function personalizationFor(
   ctx: EngineContext,
   deployment: LiveDeployment,
@@ -81,10 +89,7 @@ export function personalizationFor(
   }
   if (request.userId !== undefined && groupArn !== undefined) {
     cacheKey += `\u0000${ctx.groupData.userEventsVersion(groupArn, request.userId)}`;
-    const interactions = ctx.groupData.get(groupArn).datasets.get('INTERACTIONS');
-    const events = interactions
-      ? recentEventsOfUser(ctx.db, interactions.arn, request.userId, REAL_TIME_EVENTS_PER_USER)
-      : [];
+    const events = recordedEventsOf(ctx, groupArn, request.userId);
     const weights = new Map<number, number>();
     for (const event of events) {
       const item = event.itemId === null ? undefined : deployment.recommender.itemIndexOf(event.itemId);

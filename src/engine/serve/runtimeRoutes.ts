@@ -5,9 +5,16 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { parseInput } from '../api/operation.js';
 import { sendError } from '../api/server.js';
 import type { EngineContext } from '../context.js';
+import type { AttributeTable } from '../filter/attributeTable.js';
 import type { RecommendOptions } from '../train/recommender.js';
 import type { LiveDeployment } from './liveDeployments.js';
-import { personalizationFor } from './requestPersonalization.js';
+import { datasetGroupOf, personalizationFor } from './requestPersonalization.js';
+import {
+  itemMetadata,
+  requestedMetadataColumns,
+  withItemMetadata,
+  type MetadataColumns,
+} from './itemMetadata.js';
 import { rankingScores, recommendationListJson, similarItemsListJson } from './scoreSemantics.js';
 import { echo } from '../../shared/echo.js';
 
@@ -58,11 +65,13 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       refusePromotions(input);
       const deployment = liveDeploymentFor(ctx, input.campaignArn);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
+      const metadata = metadataOf(ctx, deployment, input.metadataColumns);
       const personalization = personalizationFor(ctx, deployment, input);
-      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}\u0000${personalization.cacheKey}`;
+      const key = `${input.userId ?? ''}\u0000${input.itemId ?? ''}\u0000${numResults}\u0000${personalization.cacheKey}${metadata?.key ?? ''}`;
       let itemList = deployment.answers.get(key);
       if (itemList === undefined) {
         itemList = recommend(deployment, input, numResults, personalization.options);
+        if (metadata) itemList = withItemMetadata(itemList, metadata.table, metadata.columns);
         deployment.answers.set(key, itemList);
       }
       return await reply
@@ -83,6 +92,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
           `GetPersonalizedRanking needs a campaign of a personalized-ranking recipe; this campaign serves ${algorithm}. Call GetRecommendations instead.`,
         );
       }
+      const metadata = metadataOf(ctx, deployment, input.metadataColumns);
       const { eligible } = personalizationFor(ctx, deployment, input).options;
       // A filter removes items from the list; items the model does not know are not filtered out.
       const inputList = eligible
@@ -94,7 +104,11 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       const ranked = deployment.recommender.rank(input.userId, inputList);
       return await reply.type(JSON_CONTENT).send(
         JSON.stringify({
-          personalizedRanking: rankingScores(deployment.recommender, input.userId, ranked),
+          personalizedRanking: rankingScores(deployment.recommender, input.userId, ranked).map((item) =>
+            metadata
+              ? { ...item, metadata: itemMetadata(metadata.table, metadata.columns, item.itemId) }
+              : item,
+          ),
           recommendationId: newRecommendationId(),
         }),
       );
@@ -102,6 +116,23 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       return sendError(reply, error, ctx, 'GetPersonalizedRanking');
     }
   });
+}
+
+/** The item metadata a request asks for: checked columns, the Items data to read, and a cache key part. */
+function metadataOf(
+  ctx: EngineContext,
+  deployment: LiveDeployment,
+  metadataColumns: Record<string, string[]> | undefined,
+): { columns: MetadataColumns; table: AttributeTable; key: string } | undefined {
+  const groupArn = metadataColumns === undefined ? undefined : datasetGroupOf(ctx, deployment);
+  const group = groupArn === undefined ? undefined : ctx.groupData.get(groupArn);
+  const columns = requestedMetadataColumns(metadataColumns, deployment.metadataEnabled, group);
+  if (!columns || !group) return undefined;
+  return {
+    columns,
+    table: group.itemTable(),
+    key: `\u0000metadata\u0000${JSON.stringify(columns.requested)}\u0000${group.stamp}`,
+  };
 }
 
 /** The answer's `itemList` as JSON text. */

@@ -65,7 +65,9 @@ export function recommendationListJson(
   if (model.algorithm !== 'user-personalization') return unscoredJson(ranked.items, model.itemIds);
   const softmax = catalogueSoftmax(model, recommender.userIndexOf(userId), userVector);
   if (!softmax) return rankedItemListJson(model, ranked);
-  const scores = Float64Array.from(ranked.scores, (score) => Math.exp(score - softmax.max) / softmax.sum);
+  const scores = new Float64Array(ranked.scores.length);
+  for (let at = 0; at < scores.length; at++)
+    scores[at] = Math.exp(ranked.scores[at]! - softmax.max) / softmax.sum;
   return rankedItemListJson(model, { items: ranked.items, scores });
 }
 

@@ -6,6 +6,20 @@ import { ENGINE_MIGRATIONS } from './migrations.js';
 
 export type EngineDatabase = Database.Database;
 
+const statements = new WeakMap<EngineDatabase, Map<string, Database.Statement>>();
+
+/**
+ * A statement compiled once per database and reused: for queries on the request path, where
+ * compiling the SQL again costs more than running it (about 10 µs per `prepare`).
+ */
+export function cachedStatement(db: EngineDatabase, sql: string): Database.Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let statement = byText.get(sql);
+  if (!statement) byText.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
+
 /** The engine's whole state lives in this one file (plus its WAL), next to nothing else. */
 export const DATABASE_FILE = 'engine.sqlite';
 

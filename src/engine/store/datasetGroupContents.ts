@@ -1,5 +1,5 @@
 import { fieldsOf, type SchemaField } from '../data/schemaFields.js';
-import type { EngineDatabase } from './database.js';
+import { cachedStatement, type EngineDatabase } from './database.js';
 
 export type GroupDatasetType = 'INTERACTIONS' | 'ITEMS' | 'USERS';
 
@@ -31,12 +31,11 @@ export function groupDatasets(db: EngineDatabase, datasetGroupArn: string): Map<
  * commits a new version), so caches built from that data know when to rebuild.
  */
 export function bulkDataStamp(db: EngineDatabase, datasetGroupArn: string): string {
-  const row = db
-    .prepare(
-      `SELECT group_concat(d.arn || ':' || ifnull(c.version_id, '-')) AS stamp
-       FROM datasets d LEFT JOIN dataset_current c ON c.dataset_arn = d.arn WHERE d.dataset_group_arn = ?`,
-    )
-    .get(datasetGroupArn) as { stamp: string | null };
+  const row = cachedStatement(
+    db,
+    `SELECT group_concat(d.arn || ':' || ifnull(c.version_id, '-')) AS stamp
+     FROM datasets d LEFT JOIN dataset_current c ON c.dataset_arn = d.arn WHERE d.dataset_group_arn = ?`,
+  ).get(datasetGroupArn) as { stamp: string | null };
   return row.stamp ?? '';
 }
 

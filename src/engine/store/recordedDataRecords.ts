@@ -1,4 +1,4 @@
-import type { EngineDatabase } from './database.js';
+import { cachedStatement, type EngineDatabase } from './database.js';
 
 /** One interaction recorded through PutEvents, as it joins the Interactions dataset's data. */
 export interface RecordedEvent {
@@ -78,13 +78,23 @@ export function recentEventsOfUser(
   userId: string,
   limit: number,
 ): StoredEvent[] {
-  const rows = db
-    .prepare(
-      `SELECT user_id, item_id, event_type, event_value, timestamp, properties_json FROM recorded_events
-       WHERE dataset_arn = ? AND user_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?`,
-    )
-    .all(datasetArn, userId, limit) as EventRow[];
+  const rows = cachedStatement(
+    db,
+    `SELECT user_id, item_id, event_type, event_value, timestamp, properties_json FROM recorded_events
+     WHERE dataset_arn = ? AND user_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?`,
+  ).all(datasetArn, userId, limit) as EventRow[];
   return rows.map(eventFromRow);
+}
+
+/** The users with events recorded in any dataset of a group. */
+export function usersWithRecordedEvents(db: EngineDatabase, datasetGroupArn: string): string[] {
+  return cachedStatement(
+    db,
+    `SELECT DISTINCT e.user_id FROM recorded_events e JOIN datasets d ON d.arn = e.dataset_arn
+     WHERE d.dataset_group_arn = ?`,
+  )
+    .all(datasetGroupArn)
+    .map((row) => (row as { user_id: string }).user_id);
 }
 
 /** Every recorded event of a dataset in the order recorded, for training. */

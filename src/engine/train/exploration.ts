@@ -41,19 +41,21 @@ function hashString(text: string): number {
  * that the user has not seen and that the ranking does not already hold.
  */
 export function mixExploration(
-  ranked: readonly number[],
+  ranked: Int32Array,
   candidates: Int32Array,
   weight: number,
   numResults: number,
   blocked: (item: number) => boolean,
   userKey: string,
-): number[] {
+): Int32Array {
   const inRanking = new Set(ranked);
-  const pool = Array.from(candidates).filter((item) => !blocked(item) && !inRanking.has(item));
+  const pool: number[] = [];
+  for (const item of candidates) if (!blocked(item) && !inRanking.has(item)) pool.push(item);
   if (pool.length === 0 || weight <= 0) return ranked.slice(0, numResults);
   const random = seededRandom(hashString(userKey));
   const slots = Math.round(weight * numResults);
-  const result: number[] = [];
+  const result = new Int32Array(numResults);
+  let length = 0;
   let next = 0;
   for (let position = 0; position < numResults; position++) {
     // Spreads exactly `slots` exploration positions evenly over the list.
@@ -61,12 +63,12 @@ export function mixExploration(
       Math.floor(((position + 1) * slots) / numResults) > Math.floor((position * slots) / numResults);
     if ((explore || next >= ranked.length) && pool.length > 0) {
       const at = Math.floor(random() * pool.length);
-      result.push(pool[at]!);
+      result[length++] = pool[at]!;
       pool[at] = pool[pool.length - 1]!;
       pool.pop();
     } else if (next < ranked.length) {
-      result.push(ranked[next++]!);
+      result[length++] = ranked[next++]!;
     } else break;
   }
-  return result;
+  return result.subarray(0, length);
 }

@@ -1,7 +1,7 @@
 import { seededRandom } from '../../shared/random.js';
 import type { AlsHyperParameters } from './hyperParameters.js';
-import type { CsrMatrix, InteractionMatrix } from './interactionMatrix.js';
-import { addScaledRow, dotRow, dotRow64 } from './kernels.js';
+import { AlsKernel } from './alsKernel.js';
+import type { InteractionMatrix } from './interactionMatrix.js';
 import { throwIfStopped, type TrainingControl } from './trainingControl.js';
 
 /** Row-major factor matrices: user u's vector is `userFactors[u*factors .. (u+1)*factors)`. */
@@ -79,130 +79,15 @@ function runSweeps(
   epochs: number,
   options: AlsRunOptions,
 ): void {
-  const solver = new ConjugateGradientSolver(
-    params.factors,
-    params.alpha,
-    params.regularization,
-    params.cgSteps,
-  );
+  const kernel = new AlsKernel(params.factors, matrix, params);
+  kernel.load('users', model.userFactors);
+  kernel.load('items', model.itemFactors);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     throwIfStopped(options);
-    solver.solveRows(model.userFactors, model.itemFactors, matrix.byUser, options);
-    solver.solveRows(model.itemFactors, model.userFactors, matrix.byItem, options);
+    kernel.solve('users', matrix.byUser, options);
+    kernel.solve('items', matrix.byItem, options);
     options.onProgress?.({ phase: options.phase ?? 'final-model', epoch, epochs });
   }
-}
-
-/** Solves one side of ALS with the other side fixed; holds its scratch vectors so rows allocate nothing. */
-class ConjugateGradientSolver {
-  private readonly gram: Float64Array;
-  private readonly r: Float64Array;
-  private readonly p: Float64Array;
-  private readonly ap: Float64Array;
-  private readonly x: Float64Array;
-
-  constructor(
-    private readonly k: number,
-    private readonly alpha: number,
-    private readonly lambda: number,
-    private readonly steps: number,
-  ) {
-    this.gram = new Float64Array(k * k);
-    this.r = new Float64Array(k);
-    this.p = new Float64Array(k);
-    this.ap = new Float64Array(k);
-    this.x = new Float64Array(k);
-  }
-
-  /** Gram matrix YᵀY + λI of the fixed side, shared by every row of the sweep. */
-  private computeGram(fixed: Float32Array): void {
-    const { k, gram } = this;
-    gram.fill(0);
-    const rows = fixed.length / k;
-    for (let row = 0; row < rows; row++) {
-      const off = row * k;
-      for (let a = 0; a < k; a++) {
-        const ya = fixed[off + a]!;
-        if (ya === 0) continue;
-        const base = a * k;
-        for (let b = a; b < k; b++) gram[base + b]! += ya * fixed[off + b]!;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      gram[a * k + a]! += this.lambda;
-      for (let b = a + 1; b < k; b++) gram[b * k + a] = gram[a * k + b]!;
-    }
-  }
-
-  /** out = (YᵀY + λI)·v */
-  private gramTimes(v: Float64Array, out: Float64Array): void {
-    const { k, gram } = this;
-    for (let a = 0; a < k; a++) out[a] = dotRow64(gram, a * k, v, k);
-  }
-
-  /** out = (YᵀY + λI)·v + Σ (c−1)(y·v)·y over the row's entries. */
-  private multiply(
-    v: Float64Array,
-    out: Float64Array,
-    fixed: Float32Array,
-    csr: CsrMatrix,
-    row: number,
-  ): void {
-    const { k, alpha } = this;
-    this.gramTimes(v, out);
-    const end = csr.indptr[row + 1]!;
-    for (let e = csr.indptr[row]!; e < end; e++) {
-      const off = csr.indices[e]! * k;
-      addScaledRow(alpha * csr.values[e]! * dotRow(fixed, off, v, k), fixed, off, out, k);
-    }
-  }
-
-  solveRows(target: Float32Array, fixed: Float32Array, csr: CsrMatrix, control: TrainingControl): void {
-    const { k, r, p, ap, x, steps } = this;
-    this.computeGram(fixed);
-    for (let row = 0; row < csr.rows; row++) {
-      if ((row & 4095) === 4095) throwIfStopped(control);
-      const off = row * k;
-      const start = csr.indptr[row]!;
-      const end = csr.indptr[row + 1]!;
-      if (start === end) {
-        // No observations: the exact solution of (YᵀY + λI)x = 0 is the zero vector.
-        target.fill(0, off, off + k);
-        continue;
-      }
-      for (let f = 0; f < k; f++) x[f] = target[off + f]!;
-      // Residual r = b − A·x of the warm start, with b = Σ c·y:
-      // r = −(YᵀY + λI)·x + Σ (c − (c − 1)(y·x))·y.
-      this.gramTimes(x, r);
-      for (let f = 0; f < k; f++) r[f] = -r[f]!;
-      for (let e = start; e < end; e++) {
-        const yo = csr.indices[e]! * k;
-        const confidenceMinusOne = this.alpha * csr.values[e]!;
-        const coefficient = 1 + confidenceMinusOne - confidenceMinusOne * dotRow(fixed, yo, x, k);
-        addScaledRow(coefficient, fixed, yo, r, k);
-      }
-      let rsOld = 0;
-      for (let f = 0; f < k; f++) {
-        p[f] = r[f]!;
-        rsOld += r[f]! * r[f]!;
-      }
-      for (let step = 0; step < steps && rsOld > 1e-20; step++) {
-        this.multiply(p, ap, fixed, csr, row);
-        let pAp = 0;
-        for (let f = 0; f < k; f++) pAp += p[f]! * ap[f]!;
-        if (!(pAp > 0)) break;
-        const stepSize = rsOld / pAp;
-        let rsNew = 0;
-        for (let f = 0; f < k; f++) {
-          x[f]! += stepSize * p[f]!;
-          r[f]! -= stepSize * ap[f]!;
-          rsNew += r[f]! * r[f]!;
-        }
-        const beta = rsNew / rsOld;
-        for (let f = 0; f < k; f++) p[f] = r[f]! + beta * p[f]!;
-        rsOld = rsNew;
-      }
-      for (let f = 0; f < k; f++) target[off + f] = x[f]!;
-    }
-  }
+  kernel.store('users', model.userFactors);
+  kernel.store('items', model.itemFactors);
 }

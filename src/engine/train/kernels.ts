@@ -1,6 +1,6 @@
 /**
- * The inner loops of training and scoring, unrolled by four so that independent partial sums let the
- * CPU overlap the multiply-adds. One copy per array type keeps each call site monomorphic.
+ * The inner loop of scoring, unrolled by four so that independent partial sums let the CPU overlap
+ * the multiply-adds. (Training's loops are WebAssembly SIMD: alsKernel.ts.)
  */
 
 /** Σ row[offset + f]·v[f] over f < k, for a Float32 factor row. */
@@ -18,39 +18,4 @@ export function dotRow(row: Float32Array, offset: number, v: Float64Array, k: nu
   }
   for (; f < k; f++) s0 += row[offset + f]! * v[f]!;
   return s0 + s1 + (s2 + s3);
-}
-
-/** The same for a Float64 row (a row of the Gram matrix). */
-export function dotRow64(row: Float64Array, offset: number, v: Float64Array, k: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let f = 0;
-  for (; f + 3 < k; f += 4) {
-    s0 += row[offset + f]! * v[f]!;
-    s1 += row[offset + f + 1]! * v[f + 1]!;
-    s2 += row[offset + f + 2]! * v[f + 2]!;
-    s3 += row[offset + f + 3]! * v[f + 3]!;
-  }
-  for (; f < k; f++) s0 += row[offset + f]! * v[f]!;
-  return s0 + s1 + (s2 + s3);
-}
-
-/** out += scale · row[offset .. offset + k) */
-export function addScaledRow(
-  scale: number,
-  row: Float32Array,
-  offset: number,
-  out: Float64Array,
-  k: number,
-): void {
-  let f = 0;
-  for (; f + 3 < k; f += 4) {
-    out[f]! += scale * row[offset + f]!;
-    out[f + 1]! += scale * row[offset + f + 1]!;
-    out[f + 2]! += scale * row[offset + f + 2]!;
-    out[f + 3]! += scale * row[offset + f + 3]!;
-  }
-  for (; f < k; f++) out[f]! += scale * row[offset + f]!;
 }

@@ -1,5 +1,11 @@
 import { seededRandom } from '../../shared/random.js';
-import { optionalNumberColumn, stringColumn, type DatasetTable } from './datasetTable.js';
+import {
+  optionalNumberColumn,
+  optionalStringColumn,
+  stringColumn,
+  type DatasetTable,
+} from './datasetTable.js';
+import type { EventWeighting } from './interactionMatrix.js';
 import { summarizeMetrics, type MetricQuery, type SolutionMetrics } from './offlineMetrics.js';
 import type { Recommender } from './recommender.js';
 
@@ -13,6 +19,8 @@ export interface HeldOutQuery {
   readonly userId: string;
   /** Distinct items of the held-out events. */
   readonly itemIds: string[];
+  /** For each of `itemIds`, the event types of its held-out events ('' without EVENT_TYPE). */
+  readonly eventTypes: string[][];
 }
 
 export interface HoldoutSplit {
@@ -61,17 +69,27 @@ export function holdOutLatest(
 ): HoldoutSplit {
   const users = stringColumn(table, 'USER_ID', 'interactions');
   const items = stringColumn(table, 'ITEM_ID', 'interactions');
+  const types = optionalStringColumn(table, 'EVENT_TYPE');
   const trainRows = new Uint8Array(table.rowCount).fill(1);
   const queries: HeldOutQuery[] = [];
   byUser.forEach((rows, userCode) => {
     if (rows.length < 2 || (chosenUsers && !chosenUsers.has(userCode))) return;
     const held = rows.subarray(rows.length - heldOutCount(rows.length));
-    const itemIds = new Set<string>();
+    const typesOf = new Map<string, string[]>();
     for (const row of held) {
       trainRows[row] = 0;
-      itemIds.add(items.dictionary[items.codes[row]!]!);
+      const itemId = items.dictionary[items.codes[row]!]!;
+      const typeCode = types?.codes[row] ?? -1;
+      const type = typeCode >= 0 ? types!.dictionary[typeCode]! : '';
+      const list = typesOf.get(itemId);
+      if (list) list.push(type);
+      else typesOf.set(itemId, [type]);
     }
-    queries.push({ userId: users.dictionary[userCode]!, itemIds: [...itemIds] });
+    queries.push({
+      userId: users.dictionary[userCode]!,
+      itemIds: [...typesOf.keys()],
+      eventTypes: [...typesOf.values()],
+    });
   });
   return { trainRows, queries };
 }
@@ -104,17 +122,39 @@ export function personalizeEvaluationSplit(table: DatasetTable, seed: number): E
   return holdOutLatest(table, new Set(eligible.slice(0, testCount)), byUser);
 }
 
-/** Scores a model trained on `split.trainRows` against the held-out events (top 25 per test user). */
-export function evaluateHoldout(recommender: Recommender, split: HoldoutSplit): SolutionMetrics {
+/**
+ * The reward of a correct prediction per event type, as the service describes its event-weighted NDCG:
+ * the type's weight over the mean weight of the listed types (purchase 0.3 and click 0.1 give 1.5 and
+ * 0.5). Types not listed weigh 1, as in training; an item held out with several types takes the best.
+ */
+export function eventRewards(eventWeights: readonly EventWeighting[]): (types: readonly string[]) => number {
+  const weights = eventWeights.map((entry) => entry.weight ?? 1);
+  const mean = weights.reduce((sum, w) => sum + w, 0) / (weights.length || 1) || 1;
+  const weightOf = (type: string) => eventWeights.find((entry) => entry.eventType === type)?.weight ?? 1;
+  return (types) => Math.max(...types.map((type) => weightOf(type) / mean));
+}
+
+/**
+ * Scores a model trained on `split.trainRows` against the held-out events (top 25 per test user);
+ * with `eventWeights` (the solution's `eventsConfig`) also the event-weighted NDCG.
+ */
+export function evaluateHoldout(
+  recommender: Recommender,
+  split: HoldoutSplit,
+  eventWeights?: readonly EventWeighting[],
+): SolutionMetrics {
   const queries: MetricQuery[] = [];
+  const rewardOf = eventWeights && eventWeights.length > 0 ? eventRewards(eventWeights) : undefined;
   for (const query of split.queries) {
     const user = recommender.userIndexOf(query.userId);
     // Held-out items the model never saw cannot be recommended but still count as relevant; distinct
     // negative placeholders keep them in the ideal ranking without ever matching.
-    const relevant = new Set(query.itemIds.map((id, i) => recommender.itemIndexOf(id) ?? -1 - i));
+    const indices = query.itemIds.map((id, i) => recommender.itemIndexOf(id) ?? -1 - i);
+    const relevant = new Set(indices);
     const recommended =
       user === undefined ? recommender.popularIndices(25) : recommender.recommendIndices(user, 25);
-    queries.push({ recommended, relevant });
+    const rewards = rewardOf && new Map(indices.map((item, i) => [item, rewardOf(query.eventTypes[i]!)]));
+    queries.push({ recommended, relevant, ...(rewards ? { rewards } : {}) });
   }
   return summarizeMetrics(queries, recommender.model.itemIds.length);
 }

@@ -41,16 +41,50 @@ export function ndcgAtK(recommended: ArrayLike<number>, relevant: ReadonlySet<nu
   return dcg / ideal;
 }
 
+/**
+ * NDCG with graded relevance: each relevant item adds its reward (instead of 1) / log2(rank + 1),
+ * divided by the best achievable, the highest rewards first. `rewards` maps item to reward.
+ */
+export function weightedNdcgAtK(
+  recommended: ArrayLike<number>,
+  rewards: ReadonlyMap<number, number>,
+  k: number,
+): number {
+  if (rewards.size === 0) return 0;
+  let dcg = 0;
+  for (let i = 0; i < Math.min(k, recommended.length); i++) {
+    dcg += (rewards.get(recommended[i]!) ?? 0) / Math.log2(i + 2);
+  }
+  const best = [...rewards.values()].sort((a, b) => b - a);
+  let ideal = 0;
+  for (let i = 0; i < Math.min(k, best.length); i++) ideal += best[i]! / Math.log2(i + 2);
+  return ideal > 0 ? dcg / ideal : 0;
+}
+
 /** The keys GetSolutionMetrics returns, in the service's spelling. */
 export const METRIC_KEYS = PERSONALIZE_METRICS;
 
+/**
+ * The service's `normalized_discounted_cumulative_gain_with_event_weights_at_k`, reported for a
+ * solution with `eventsConfig`, at the same k as the plain NDCG.
+ */
+export const EVENT_WEIGHTED_METRIC_KEYS = [
+  'normalized_discounted_cumulative_gain_with_event_weights_at_5',
+  'normalized_discounted_cumulative_gain_with_event_weights_at_10',
+  'normalized_discounted_cumulative_gain_with_event_weights_at_25',
+] as const;
+const EVENT_WEIGHTED_K = [5, 10, 25] as const;
+
 export type MetricKey = PersonalizeMetric;
-export type SolutionMetrics = Record<MetricKey, number>;
+export type EventWeightedMetricKey = (typeof EVENT_WEIGHTED_METRIC_KEYS)[number];
+export type SolutionMetrics = Record<MetricKey, number> & Partial<Record<EventWeightedMetricKey, number>>;
 
 export interface MetricQuery {
   /** Item indices, best first; the top 25 are scored. */
   readonly recommended: ArrayLike<number>;
   readonly relevant: ReadonlySet<number>;
+  /** Each relevant item's reward under the solution's event weights; absent without `eventsConfig`. */
+  readonly rewards?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -71,8 +105,16 @@ export function summarizeMetrics(queries: readonly MetricQuery[], catalogueSize:
     sums.precision_at_25 += precisionAtK(recommended, relevant, 25);
   }
   const n = queries.length || 1;
-  const metrics = { ...sums };
+  const metrics: SolutionMetrics = { ...sums };
   for (const key of METRIC_KEYS) metrics[key] = sums[key] / n;
+  if (queries.length > 0 && queries.every((query) => query.rewards !== undefined)) {
+    EVENT_WEIGHTED_METRIC_KEYS.forEach((key, at) => {
+      let sum = 0;
+      for (const query of queries)
+        sum += weightedNdcgAtK(query.recommended, query.rewards!, EVENT_WEIGHTED_K[at]!);
+      metrics[key] = sum / n;
+    });
+  }
   metrics.coverage = catalogueSize > 0 ? recommendedItems.size / catalogueSize : 0;
   return metrics;
 }

@@ -123,19 +123,21 @@ export class Recommender {
           : this.rankedByScores(user!, numResults, eligible);
       if (!exploration || exploration.weight <= 0) return ranked;
       const items = mixExploration(
-        Array.from(ranked.items),
+        ranked.items,
         this.explorationCandidates(exploration.itemAgeCutOffDays),
         exploration.weight,
         numResults,
         (item) => seen.has(item) || (eligible !== undefined && !eligible.has(item)),
         `${userId}`,
       );
-      const rankedScore = new Map<number, number>();
-      ranked.items.forEach((item, at) => rankedScore.set(item, ranked.scores[at]!));
-      return {
-        items: Int32Array.from(items),
-        scores: Float64Array.from(items, (item) => rankedScore.get(item) ?? this.scoreOf(user, vector, item)),
-      };
+      // The mix keeps the ranked items in their order, so their scores are read alongside.
+      const scores = new Float64Array(items.length);
+      let next = 0;
+      for (let at = 0; at < items.length; at++) {
+        const item = items[at]!;
+        scores[at] = item === ranked.items[next] ? ranked.scores[next++]! : this.scoreOf(user, vector, item);
+      }
+      return { items, scores };
     } finally {
       for (let e = seenStart; e < seenEnd; e++) seen.delete(model.seenItems[e]!);
     }

@@ -180,7 +180,7 @@ export function evaluateSolution(request: TrainingRequest, control: TrainingCont
   const split = personalizeEvaluationSplit(request.interactions, request.seed ?? 1);
   if ('insufficient' in split) return { metricsNote: split.insufficient };
   const { model } = fitModel(request, split.trainRows, { ...control, phase: 'evaluation-model' });
-  return { metrics: evaluateHoldout(new Recommender(model), split) };
+  return { metrics: evaluateHoldout(new Recommender(model), split, request.eventWeights) };
 }
 
 /** The served half of a solution version: the model trained on all data, serialized. */

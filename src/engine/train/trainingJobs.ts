@@ -18,6 +18,7 @@ import { findRecipe } from './recipeCatalog.js';
 import type { TrainingMode, TrainingRequest } from './trainSolution.js';
 import { TrainingStoppedError } from './trainingControl.js';
 import { startTrainingRun } from './trainingWorkerClient.js';
+import { syncCampaignsToLatest } from '../serve/campaignRollout.js';
 
 /** Solution version ARNs add an id to the solution's, as the service's do. */
 export function newSolutionVersionArn(solutionArn: string): string {
@@ -128,7 +129,7 @@ export async function runTraining(
     ) {
       // The stop request arrived after the last check inside the worker: the stop wins, as asked.
       transitionSolutionVersion(ctx.db, versionArn, ['CREATE STOPPING'], 'CREATE STOPPED', ctx.now());
-    }
+    } else if (trainingMode === 'FULL') syncCampaignsToLatest(ctx, solution.arn);
   } catch (error) {
     // A stop someone asked for ends as asked, even if the worker failed on its way out.
     if (transitionSolutionVersion(ctx.db, versionArn, ['CREATE STOPPING'], 'CREATE STOPPED', ctx.now()))

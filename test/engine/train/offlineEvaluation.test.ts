@@ -5,7 +5,7 @@ import {
   holdOutLatest,
   personalizeEvaluationSplit,
 } from '../../../src/engine/train/offlineEvaluation.js';
-import { METRIC_KEYS } from '../../../src/engine/train/offlineMetrics.js';
+import { EVENT_WEIGHTED_METRIC_KEYS, METRIC_KEYS } from '../../../src/engine/train/offlineMetrics.js';
 import { trainSolution } from '../../../src/engine/train/trainSolution.js';
 import { clusteredRows, clusteredTable, interactionsTable } from './syntheticInteractions.js';
 
@@ -20,7 +20,7 @@ test('holding out takes each user’s newest events, by timestamp rather than fi
     { USER_ID: 'bob', ITEM_ID: 'only', TIMESTAMP: 5 },
   ]);
   const split = holdOutLatest(table);
-  assert.deepEqual(split.queries, [{ userId: 'ann', itemIds: ['late'] }]);
+  assert.deepEqual(split.queries, [{ userId: 'ann', itemIds: ['late'], eventTypes: [['']] }]);
   assert.deepEqual(Array.from(split.trainRows), [0, 1, 1]);
 });
 
@@ -63,6 +63,7 @@ test('training reports every GetSolutionMetrics key, each a share between 0 and 
   });
   const outcome = trainSolution({ algorithm: 'user-personalization', interactions, seed: 3 });
   assert.ok(outcome.metrics, outcome.metricsNote);
+  // Without eventsConfig there is no event-weighted NDCG, as in the service.
   assert.deepEqual(Object.keys(outcome.metrics).sort(), [...METRIC_KEYS].sort());
   for (const value of Object.values(outcome.metrics)) assert.ok(value >= 0 && value <= 1);
   assert.ok(outcome.metrics.precision_at_5 > 0);
@@ -83,4 +84,39 @@ test('with fewer than 20 users who have 2 or more events there are no metrics, a
   assert.equal(outcome.metrics, undefined);
   assert.match(outcome.metricsNote ?? '', /at least 20 users with 2 or more interactions .* the data has 19/);
   assert.ok(outcome.model.length > 0);
+});
+
+test('with eventsConfig, training also reports the event-weighted NDCG at 5, 10 and 25, which rewards the heavier events', () => {
+  // Every user's events alternate purchase/click; the model is the same, only the rewards differ.
+  const rows = clusteredRows({
+    users: 200,
+    items: 160,
+    clusters: 4,
+    eventsPerUser: 15,
+    loyalty: 0.9,
+    seed: 2,
+  });
+  rows.forEach((row, at) => (row.EVENT_TYPE = at % 2 === 0 ? 'purchase' : 'click'));
+  const interactions = interactionsTable(rows);
+  const weighted = (purchase: number, click: number) =>
+    trainSolution({
+      algorithm: 'user-personalization',
+      interactions,
+      seed: 3,
+      eventWeights: [
+        { eventType: 'purchase', weight: purchase },
+        { eventType: 'click', weight: click },
+      ],
+    }).metrics;
+  const even = weighted(0.5, 0.5);
+  assert.ok(even);
+  assert.deepEqual(Object.keys(even).sort(), [...METRIC_KEYS, ...EVENT_WEIGHTED_METRIC_KEYS].sort());
+  // Equal weights reward every hit with 1: the weighted NDCG is the plain one.
+  for (const k of [5, 10, 25] as const) {
+    const plain = even[`normalized_discounted_cumulative_gain_at_${k}`];
+    const withWeights = even[`normalized_discounted_cumulative_gain_with_event_weights_at_${k}`] ?? -1;
+    assert.ok(Math.abs(plain - withWeights) < 1e-9, `k=${k}: ${plain} vs ${withWeights}`);
+  }
+  const skewed = weighted(0.3, 0.1);
+  for (const value of Object.values(skewed ?? {})) assert.ok(value >= 0 && value <= 1);
 });

@@ -6,7 +6,9 @@ import {
   precisionAtK,
   reciprocalRankAtK,
   summarizeMetrics,
+  weightedNdcgAtK,
 } from '../../../src/engine/train/offlineMetrics.js';
+import { eventRewards } from '../../../src/engine/train/offlineEvaluation.js';
 
 // One query used throughout: five recommendations, two of which (ranks 2 and 5) are among the
 // user's three actual next items (20, 50 and 99; 99 was never recommended).
@@ -58,4 +60,26 @@ test('the summary averages each metric over queries and measures coverage over t
   assert.ok(Math.abs(metrics.normalized_discounted_cumulative_gain_at_5 - (0.477624 + 1) / 2) < 1e-6);
   // 8 distinct items recommended (10..50 and 1..3) out of 16 in the catalogue.
   close(metrics.coverage, 0.5);
+});
+
+test("event-weighted NDCG rewards each hit with its event type's weight over the mean weight (purchase 0.3, click 0.1: 1.5 and 0.5)", () => {
+  const reward = eventRewards([
+    { eventType: 'purchase', weight: 0.3 },
+    { eventType: 'click', weight: 0.1 },
+  ]);
+  close(reward(['purchase']), 1.5);
+  close(reward(['click']), 0.5);
+  close(reward(['click', 'purchase']), 1.5);
+  // 20 was clicked, 50 purchased, 99 purchased but never recommended.
+  const rewards = new Map([
+    [20, 0.5],
+    [50, 1.5],
+    [99, 1.5],
+  ]);
+  const dcg = 0.5 / Math.log2(3) + 1.5 / Math.log2(6);
+  const ideal = 1.5 + 1.5 / Math.log2(3) + 0.5 / Math.log2(4);
+  close(weightedNdcgAtK(recommended, rewards, 5), dcg / ideal);
+  // With every reward 1 it is the plain NDCG.
+  const ones = new Map([...relevant].map((item) => [item, 1]));
+  close(weightedNdcgAtK(recommended, ones, 5), ndcgAtK(recommended, relevant, 5));
 });

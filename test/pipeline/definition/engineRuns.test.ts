@@ -200,7 +200,7 @@ test('a train-only run with batch inference writes recommendations for every inp
   );
   const servedBefore = await servedVersion(engine.personalize);
 
-  const { execution } = await run(t, {
+  const { execution, notifications } = await run(t, {
     CampaignArn: '',
     BatchInferenceInputPath: 's3://batch-jobs/input/users.json',
     BatchInferenceOutputPath: 's3://batch-jobs/output/',
@@ -228,7 +228,7 @@ test('a train-only run with batch inference writes recommendations for every inp
   assert.equal(
     notified.message?.BatchInferenceOutput,
     prefix,
-    `the success notification names the output; the webhook got ${JSON.stringify(webhook.received)}`,
+    `the success notification names the output; the webhook got ${JSON.stringify(webhook.received)}, the run's receipts: ${JSON.stringify(notifications)}`,
   );
 });
 

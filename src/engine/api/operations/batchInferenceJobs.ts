@@ -10,6 +10,9 @@ import {
   type BatchInferenceJobRecord,
 } from '../../store/batchInferenceJobRecords.js';
 import { findSolutionVersion } from '../../store/solutionVersionRecords.js';
+import { datasetGroupOfCampaignVersion } from '../../store/datasetGroupContents.js';
+import { findFilter, type FilterRecord } from '../../store/filterRecords.js';
+import type { EngineContext } from '../../context.js';
 import { buildArn, validateArn, validateName } from '../arn.js';
 import {
   InvalidInputException,
@@ -48,13 +51,7 @@ export const batchInferenceJobOperations: OperationTable = {
     (input, ctx) => {
       const name = validateName(input.jobName, 'jobName');
       validateArn(input.solutionVersionArn, 'solutionVersionArn');
-      if (input.filterArn !== undefined) {
-        validateArn(input.filterArn, 'filterArn');
-        throw new InvalidInputException(
-          `filterArn ${input.filterArn}: the engine applies filters in GetRecommendations and GetPersonalizedRanking, ` +
-            'not yet in batch inference jobs; create the job without filterArn, or filter its output.',
-        );
-      }
+      if (input.filterArn !== undefined) validateArn(input.filterArn, 'filterArn');
       if ((input.batchInferenceJobMode ?? 'BATCH_INFERENCE') !== 'BATCH_INFERENCE') {
         throw new InvalidInputException(
           "batchInferenceJobMode THEME_GENERATION needs the service's Content Generator, which the engine does not have; use BATCH_INFERENCE.",
@@ -90,6 +87,7 @@ export const batchInferenceJobOperations: OperationTable = {
           `Solution version ${version.arn} is ${version.status}; batch inference needs an ACTIVE version.`,
         );
       }
+      const filter = input.filterArn === undefined ? undefined : jobFilter(ctx, input.filterArn, version.arn);
       checkCreationTags(ctx, arn, input.tags);
       const numResults = input.numResults ?? DEFAULT_RESULTS;
       const config = input.batchInferenceJobConfig ?? null;
@@ -98,7 +96,7 @@ export const batchInferenceJobOperations: OperationTable = {
         arn,
         name,
         solutionVersionArn: version.arn,
-        filterArn: null,
+        filterArn: filter?.arn ?? null,
         numResults,
         inputPath,
         outputPath,
@@ -113,7 +111,13 @@ export const batchInferenceJobOperations: OperationTable = {
       scheduleBatchInference(ctx, {
         arn,
         solutionVersionArn: version.arn,
-        request: { inputPath, outputPath, numResults, exploration: explorationOf(config) },
+        request: {
+          inputPath,
+          outputPath,
+          numResults,
+          exploration: explorationOf(config),
+          ...(filter ? { filter: { filter, databasePath: ctx.db.name } } : {}),
+        },
       });
       return { batchInferenceJobArn: arn };
     },
@@ -161,6 +165,22 @@ export const batchInferenceJobOperations: OperationTable = {
     },
   ),
 };
+
+/** An ACTIVE filter of the version's own dataset group, as the service requires of a batch job's filter. */
+function jobFilter(ctx: EngineContext, filterArn: string, solutionVersionArn: string): FilterRecord {
+  const filter = findFilter(ctx.db, filterArn);
+  if (!filter) throw new ResourceNotFoundException(`Filter ${filterArn} does not exist.`);
+  if (filter.status !== 'ACTIVE') {
+    throw new ResourceInUseException(`Filter ${filterArn} is ${filter.status}; wait until it is ACTIVE.`);
+  }
+  const group = datasetGroupOfCampaignVersion(ctx.db, solutionVersionArn);
+  if (filter.datasetGroupArn !== group) {
+    throw new InvalidInputException(
+      `Filter ${filterArn} belongs to dataset group ${filter.datasetGroupArn}, not to the solution version's (${group ?? 'none'}).`,
+    );
+  }
+  return filter;
+}
 
 function requireBatchInferenceJob(db: EngineDatabase, arn: string): BatchInferenceJobRecord {
   validateArn(arn, 'batchInferenceJobArn');

@@ -2,14 +2,18 @@ import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promi
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import {
-  completeCampaignUpdate,
+  LATEST_VERSION_SUFFIX,
+  latestActiveVersion,
+  rollOutUpdate,
+  syncCampaignsToLatest,
+} from '../../serve/campaignRollout.js';
+import {
   countCampaignsInDatasetGroup,
   deleteCampaign,
   findCampaign,
   insertCampaign,
   listCampaigns,
   setCampaignStatus,
-  setCampaignUpdateStatus,
   startCampaignUpdate,
   type CampaignRecord,
   type CampaignUpdateRecord,
@@ -53,7 +57,7 @@ export const campaignOperations: OperationTable = {
     }),
     (input, ctx) => {
       const name = validateName(input.name);
-      const solutionVersionArn = requireActiveVersion(ctx, input.solutionVersionArn);
+      const solutionVersionArn = deployedVersion(ctx, input.solutionVersionArn, input.campaignConfig);
       validateExploration(input.campaignConfig);
       const arn = buildArn(ctx.scope, 'campaign', name);
       if (findCampaign(ctx.db, arn))
@@ -117,8 +121,12 @@ export const campaignOperations: OperationTable = {
       }
       const solutionVersionArn =
         input.solutionVersionArn === undefined
-          ? campaign.solutionVersionArn
-          : requireActiveVersion(ctx, input.solutionVersionArn);
+          ? unsyncedVersion(campaign.solutionVersionArn, input.campaignConfig)
+          : deployedVersion(
+              ctx,
+              input.solutionVersionArn,
+              input.campaignConfig ?? (campaign.campaignConfig as CampaignConfig | null) ?? undefined,
+            );
       validateExploration(input.campaignConfig);
       startCampaignUpdate(
         ctx.db,
@@ -167,6 +175,39 @@ function requireActiveVersion(ctx: EngineContext, arn: string): string {
   return arn;
 }
 
+type CampaignConfig = z.infer<typeof campaignConfigSchema>;
+
+/**
+ * The version a create or update deploys: a version ARN, or `solutionArn/$LATEST` for the solution's
+ * newest ACTIVE version trained with FULL. `syncWithLatestSolutionVersion` needs the `$LATEST` form,
+ * as in the service.
+ */
+function deployedVersion(ctx: EngineContext, arn: string, config: CampaignConfig | undefined): string {
+  if (!arn.endsWith(LATEST_VERSION_SUFFIX)) return requireActiveVersion(ctx, unsyncedVersion(arn, config));
+  const solutionArn = arn.slice(0, -LATEST_VERSION_SUFFIX.length);
+  validateArn(solutionArn, 'solutionVersionArn');
+  if (!findSolution(ctx.db, solutionArn)) {
+    throw new ResourceNotFoundException(`Solution ${solutionArn} (of ${arn}) does not exist.`);
+  }
+  const latest = latestActiveVersion(ctx, solutionArn);
+  if (!latest) {
+    throw new InvalidInputException(
+      `Solution ${solutionArn} has no ACTIVE solution version trained with trainingMode FULL for ${arn} to deploy; train one first.`,
+    );
+  }
+  return latest;
+}
+
+/** A version ARN given without the `$LATEST` form, refused when the config asks to follow the latest. */
+function unsyncedVersion(arn: string, config: CampaignConfig | undefined): string {
+  if (config?.syncWithLatestSolutionVersion === true) {
+    throw new InvalidInputException(
+      `campaignConfig.syncWithLatestSolutionVersion is true: give solutionVersionArn as <solution ARN>${LATEST_VERSION_SUFFIX}, not ${arn}.`,
+    );
+  }
+  return arn;
+}
+
 /** The service allows 5 campaigns per dataset group by default. */
 function requireCampaignQuota(ctx: EngineContext, solutionVersionArn: string): void {
   const version = findSolutionVersion(ctx.db, solutionVersionArn);
@@ -181,7 +222,7 @@ function requireCampaignQuota(ctx: EngineContext, solutionVersionArn: string): v
   }
 }
 
-function validateExploration(config: z.infer<typeof campaignConfigSchema> | undefined): void {
+function validateExploration(config: CampaignConfig | undefined): void {
   const exploration = config?.itemExplorationConfig ?? {};
   const weight = exploration['explorationWeight'];
   if (weight !== undefined && !(Number(weight) >= 0 && Number(weight) <= 1)) {
@@ -208,34 +249,10 @@ async function deployCampaign(ctx: EngineContext, arn: string): Promise<void> {
     const deployment = ctx.deployments.prepare(arn, campaign.solutionVersionArn, campaign.campaignConfig);
     ctx.db.transaction(() => setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now())).immediate();
     ctx.deployments.activate(deployment);
+    // A version that became ACTIVE while the campaign was being created is deployed next.
+    syncCampaignsToLatest(ctx, findSolutionVersion(ctx.db, campaign.solutionVersionArn)?.solutionArn ?? '');
   } catch (error) {
     setCampaignStatus(
-      ctx.db,
-      arn,
-      'CREATE FAILED',
-      ctx.now(),
-      `Could not load the model: ${errorMessage(error)}`,
-    );
-  }
-}
-
-/**
- * The campaign keeps serving its current version until the new one is loaded; then the stored record
- * and the live deployment switch together, with no await in between.
- */
-async function rollOutUpdate(ctx: EngineContext, arn: string): Promise<void> {
-  await nextTick();
-  setCampaignUpdateStatus(ctx.db, arn, 'CREATE IN_PROGRESS', ctx.now());
-  await sleep(ctx.timings.campaignDeployMs);
-  const update = findCampaign(ctx.db, arn)?.latestUpdate;
-  if (!update) return;
-  try {
-    const deployment = ctx.deployments.prepare(arn, update.solutionVersionArn, update.campaignConfig);
-    completeCampaignUpdate(ctx.db, arn, ctx.now());
-    ctx.deployments.activate(deployment);
-    setCampaignStatus(ctx.db, arn, 'ACTIVE', ctx.now());
-  } catch (error) {
-    setCampaignUpdateStatus(
       ctx.db,
       arn,
       'CREATE FAILED',
