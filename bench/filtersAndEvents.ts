@@ -7,6 +7,11 @@
  *
  * Data: MovieLens-small (../shared): ratings as interactions, movies' genres as a multi-value
  * categorical Items field. Without it the bench says so and stops.
+ *
+ * Besides latency it reports each scenario's `engineCpuMsPerRequest` (the engine process's CPU time
+ * over the run ÷ requests), which a loaded machine does not distort, and `sequentialServiceTimeMs`.
+ * The engine is `bin/personalize-retrain.js` under the current directory: run the script from
+ * another checkout's directory to measure that build's engine with the same load.
  */
 import {
   CreateDatasetCommand,
@@ -40,6 +45,38 @@ const MOVIES = '/work/shared/data/movielens-small/movies.csv';
 const RUNS = numberOption('runs', 3);
 const SECONDS = numberOption('seconds', 5);
 const RATE = 500;
+const SEQUENTIAL_REQUESTS = 600;
+/** Linux reports process CPU time in clock ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the process has used so far, from /proc; NaN where there is no /proc. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Median and p90 of `count` fresh requests sent one after another (ms). */
+async function sequentialLatency(url: string, body: () => string, count: number) {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const response = await fetch(new URL('/recommendations', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body(),
+    });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.floor(q * (count - 1))]!.toFixed(2));
+  return { p50: at(0.5), p90: at(0.9) };
+}
 
 /** movies.csv → ITEM_ID,GENRES (titles hold quoted commas; genres are the last field). */
 function itemsCsv(): { csv: string; genres: string[] } {
@@ -141,13 +178,27 @@ try {
     });
   };
   await steadyLoad(engine.url, '/recommendations', fresh(byGenre), RATE, 2); // warm-up
-  const unfiltered: SteadyLoadResult[] = [];
-  const filtered: SteadyLoadResult[] = [];
-  const chained: SteadyLoadResult[] = [];
+  // One request at a time: what a request costs the engine, without the queueing a loaded machine adds.
+  const serviceTime = {
+    unfiltered: await sequentialLatency(engine.url, fresh(), SEQUENTIAL_REQUESTS),
+    filtered: await sequentialLatency(engine.url, fresh(byGenre), SEQUENTIAL_REQUESTS),
+    chained: await sequentialLatency(engine.url, fresh(unseenByGenre), SEQUENTIAL_REQUESTS),
+  };
+  type Measured = SteadyLoadResult & { readonly engineCpuMsPerRequest: number };
+  // The engine's own CPU time per request does not depend on how loaded the machine is, unlike latency.
+  const measured = async (body: () => string): Promise<Measured> => {
+    const before = cpuSecondsOf(engine.child.pid);
+    const result = await steadyLoad(engine.url, '/recommendations', body, RATE, SECONDS);
+    const cpuMs = (cpuSecondsOf(engine.child.pid) - before) * 1000;
+    return { ...result, engineCpuMsPerRequest: Number((cpuMs / result.sent).toFixed(3)) };
+  };
+  const unfiltered: Measured[] = [];
+  const filtered: Measured[] = [];
+  const chained: Measured[] = [];
   for (let run = 0; run < RUNS; run++) {
-    unfiltered.push(await steadyLoad(engine.url, '/recommendations', fresh(), RATE, SECONDS));
-    filtered.push(await steadyLoad(engine.url, '/recommendations', fresh(byGenre), RATE, SECONDS));
-    chained.push(await steadyLoad(engine.url, '/recommendations', fresh(unseenByGenre), RATE, SECONDS));
+    unfiltered.push(await measured(fresh()));
+    filtered.push(await measured(fresh(byGenre)));
+    chained.push(await measured(fresh(unseenByGenre)));
   }
 
   const { eventTrackerArn = '', trackingId } = await personalize.send(
@@ -194,7 +245,8 @@ try {
     });
   }
 
-  const summary = (runs: SteadyLoadResult[]) => ({
+  const summary = (runs: Measured[]) => ({
+    engineCpuMsPerRequest: median(runs.map((r) => r.engineCpuMsPerRequest)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     runsP99: runs.map((r) => r.p99),
@@ -210,6 +262,7 @@ try {
     unfilteredFresh: summary(unfiltered),
     filteredFresh: summary(filtered),
     chainedInteractionsFilterFresh: summary(chained),
+    sequentialServiceTimeMs: serviceTime,
     putEvents: {
       eventsPerSecondMedian: median(eventRuns.map((r) => r.eventsPerSecond)),
       runs: eventRuns,

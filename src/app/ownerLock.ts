@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { DatasourceRoot } from '../pipeline/runner/datasourceObjects.js';
 
 /** Held (an exclusive SQLite lock: a POSIX record lock) by the state dir's owner for as long as it lives. */
 export const OWNER_LOCK_FILE = 'owner.lock';
@@ -21,6 +22,8 @@ export interface OwnerRecord {
   readonly personalizeEndpoint: string | null;
   /** The owner's application API (`serve`'s loopback port, routes under /api/), if it has one. */
   readonly apiEndpoint: string | null;
+  /** Where the owner's engine reads datasources (absent in records of earlier releases: `<state dir>/data`). */
+  readonly datasources?: DatasourceRoot;
   /** Mutating API calls must send it (`Authorization: Bearer <token>`); only readable by the file's user. */
   readonly token: string;
 }

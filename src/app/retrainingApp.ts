@@ -497,6 +497,7 @@ class LocalRetrainingApp implements RetrainingApp {
       ...(region ? { region } : {}),
       personalize,
       ...(!region && this.access.usesEmbeddedEngine ? { embeddedEngine: true } : {}),
+      datasources: region ? { kind: 'aws', region } : this.access.datasourceRoot(),
     };
   }
 

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { DatasourceRoot } from '../pipeline/runner/datasourceObjects.js';
 import type { Logger } from 'pino';
 import type { EngineOptions, RunningEngine } from '../engine/engine.js';
 import { isProcessAlive } from '../pipeline/executions/recovery.js';
@@ -62,6 +63,7 @@ export class StateDirAccess {
         command: options.command,
         personalizeEndpoint: options.endpoint ?? null,
         apiEndpoint: null,
+        datasources: this.ownDatasourceRoot(),
       });
       return;
     }
@@ -153,6 +155,23 @@ export class StateDirAccess {
     if (gone) throw new StateDirOwnedError(`${gone} before this run began; run it again.`);
   }
 
+  /**
+   * Where the state dir's engine reads datasources: this owner's engine options, else what the owner
+   * published, else the default data root. Runs list datasource metadata there (SkipUnchangedData).
+   */
+  datasourceRoot(): DatasourceRoot {
+    if (this.lock) return this.ownDatasourceRoot();
+    return (
+      this.clientOf?.datasources ?? readOwnerRecord(this.stateDir)?.datasources ?? this.ownDatasourceRoot()
+    );
+  }
+
+  private ownDatasourceRoot(): DatasourceRoot {
+    const engine = this.options.engine;
+    if (engine?.s3Endpoint) return { kind: 's3', endpoint: engine.s3Endpoint };
+    return { kind: 'folder', dataRoot: resolve(engine?.dataRoot ?? join(this.stateDir, 'data')) };
+  }
+
   /** Stops publishing the owner record so no new client picks this process. */
   withdraw(): void {
     this.lock?.withdraw();
@@ -185,6 +204,7 @@ export class StateDirAccess {
       command: this.options.command,
       personalizeEndpoint: this.record?.personalizeEndpoint ?? this.options.endpoint ?? null,
       apiEndpoint: this.record?.apiEndpoint ?? null,
+      datasources: this.ownDatasourceRoot(),
     };
   }
 }

@@ -7,7 +7,7 @@ export enum ExitCodes {
   InvalidInput = 2,
   /** A retraining run finished without deploying because the new model did not pass the metric gate. */
   Rejected = 3,
-  /** A scheduled run was skipped because another run of the same pipeline was still going. */
+  /** A run stood down: another run or training of the pipeline was still going, or (SkipUnchangedData) the data is unchanged. */
   Skipped = 4,
 }
 

@@ -101,5 +101,15 @@ export function describeRun(
   }
   if (execution.error)
     lines.push(`  error: ${execution.error}${execution.cause ? `: ${execution.cause}` : ''}`);
+  else if (execution.cause) lines.push(`  ${execution.status.toLowerCase()}: ${execution.cause}`);
+  const dataCheck = dataCheckVerdict(execution.output);
+  if (dataCheck) lines.push(`  data check: ${dataCheck}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Why a SkipUnchangedData run retrained (`$.UnchangedData.Verdict` in the summary's Detail), if it says. */
+function dataCheckVerdict(output: unknown): string | undefined {
+  const reason = (output as { Detail?: { UnchangedData?: { Verdict?: { Reason?: unknown } } } } | null)
+    ?.Detail?.UnchangedData?.Verdict?.Reason;
+  return typeof reason === 'string' ? reason : undefined;
 }

@@ -80,6 +80,11 @@ export interface PipelineConfig {
   readonly notificationTopicArn?: string;
   readonly notificationEmail?: string;
   readonly batchInference?: BatchInference;
+  /**
+   * Stand down before importing when no datasource's S3 object metadata changed since the data the
+   * newest solution version was trained on (see unchangedDataStates.ts). @default false
+   */
+  readonly skipUnchangedData: boolean;
 }
 
 export const DEFAULT_RETRAINING_RATE = 'rate(7 days)';
@@ -237,6 +242,7 @@ const KEY_RULES: Readonly<Record<string, KeyRule>> = {
     's3://my-bucket/batch/output/',
   ),
   BatchInferenceNumResults: numberIn(1, 500, true),
+  SkipUnchangedData: oneOf(['true', 'false']),
   BatchInferenceFilterArn: pattern(
     personalizeArn('filter', NAME),
     'a Personalize filter ARN',
@@ -380,6 +386,7 @@ export function parsePipelineConfig(
       ...optional('NotificationTopicArn', 'notificationTopicArn'),
       ...optional('NotificationEmail', 'notificationEmail'),
       ...batchInference(value),
+      skipUnchangedData: value('SkipUnchangedData') === 'true',
     },
   };
 }

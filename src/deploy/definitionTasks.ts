@@ -5,12 +5,14 @@ export interface DefinitionTask {
   readonly stateName: string;
   readonly resource: string;
   readonly parameters: unknown;
+  /** The names of its parameters, as written (`Tags.$` for a path). */
+  readonly parameterNames: readonly string[];
 }
 
 interface StateLike {
   readonly Type?: string;
   readonly Resource?: unknown;
-  readonly Parameters?: unknown;
+  readonly Parameters?: Readonly<Record<string, unknown>>;
   readonly ItemProcessor?: { readonly States?: Readonly<Record<string, StateLike>> };
   readonly Iterator?: { readonly States?: Readonly<Record<string, StateLike>> };
   readonly Branches?: readonly { readonly States?: Readonly<Record<string, StateLike>> }[];
@@ -26,7 +28,12 @@ export function definitionTasks(definition: StateMachineDefinition): DefinitionT
   const visit = (states: Readonly<Record<string, StateLike>> | undefined): void => {
     for (const [stateName, state] of Object.entries(states ?? {})) {
       if (state.Type === 'Task' && typeof state.Resource === 'string')
-        tasks.push({ stateName, resource: state.Resource, parameters: state.Parameters });
+        tasks.push({
+          stateName,
+          resource: state.Resource,
+          parameters: state.Parameters,
+          parameterNames: Object.keys(state.Parameters ?? {}),
+        });
       visit(state.ItemProcessor?.States);
       visit(state.Iterator?.States);
       for (const branch of state.Branches ?? []) visit(branch.States);

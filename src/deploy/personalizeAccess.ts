@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/pipelineConfig.js';
 import type { StateMachineDefinition } from '../pipeline/definition/index.js';
 import { PUT_METRIC_DATA } from '../pipeline/definition/metricPublicationStates.js';
+import { S3_LIST_OBJECTS } from '../pipeline/definition/unchangedDataStates.js';
 import { definitionTasks } from './definitionTasks.js';
 import { DeploymentConfigError } from './deploymentErrors.js';
 
@@ -41,7 +42,12 @@ const ACTION_RESOURCES: Readonly<Record<string, readonly ResourceKind[]>> = {
   ListDatasetImportJobs: ['any'],
   ListSolutionVersions: ['any'],
   ListCampaigns: ['any'],
+  ListTagsForResource: ['solutionVersions'],
+  TagResource: ['solutionVersions'],
 };
+
+/** Tags given to a Create* call are applied with the caller's TagResource permission. */
+const TAGGED_CREATIONS = new Set(['CreateSolutionVersion']);
 
 /** Actions whose request hands a role to Personalize, which needs iam:PassRole on it: which role. */
 const PASSED_ROLES: Readonly<Record<string, (config: PipelineConfig) => string | undefined>> = {
@@ -56,6 +62,8 @@ export interface DefinitionAccess {
   readonly publishesNotifications: boolean;
   /** The CloudWatch namespaces the definition's `putMetricData` states write to, sorted, each once. */
   readonly metricNamespaces: readonly string[];
+  /** The definition lists datasource objects (SkipUnchangedData): see `datasourceStatements`. */
+  readonly listsDatasources?: boolean;
 }
 
 /** One statement of the state machine role's policy. */
@@ -74,10 +82,13 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
   const actions = new Set<string>();
   const problems: string[] = [];
   let publishesNotifications = false;
+  let listsDatasources = false;
   const namespaces = new Set<string>();
-  for (const { stateName, resource, parameters } of definitionTasks(definition)) {
+  for (const { stateName, resource, parameters, parameterNames } of definitionTasks(definition)) {
     if (SNS_PUBLISH_RESOURCES.has(resource)) {
       publishesNotifications = true;
+    } else if (resource === S3_LIST_OBJECTS) {
+      listsDatasources = true;
     } else if (resource === PUT_METRIC_DATA) {
       const namespace = (parameters as { Namespace?: unknown } | undefined)?.Namespace;
       // The grant is scoped by namespace, so it must be written in the definition, not computed.
@@ -94,9 +105,11 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
         problems.push(
           `state '${stateName}' calls personalize:${action}, which has no resource rule: add it to ACTION_RESOURCES in src/deploy/personalizeAccess.ts with the resources the service authorizes it against.`,
         );
+      if (TAGGED_CREATIONS.has(action) && parameterNames.some((name) => /^Tags(\.\$)?$/.test(name)))
+        actions.add('TagResource');
     } else {
       problems.push(
-        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, sns:publish and cloudwatch:putMetricData.`,
+        `state '${stateName}' calls ${resource}; the stack grants only Personalize SDK integrations, s3:listObjectsV2, sns:publish and cloudwatch:putMetricData.`,
       );
     }
   }
@@ -108,6 +121,7 @@ export function definitionAccess(definition: StateMachineDefinition): Definition
     personalizeActions: [...actions].sort().map((action) => `personalize:${action}`),
     publishesNotifications,
     metricNamespaces: [...namespaces].sort(),
+    listsDatasources,
   };
 }
 

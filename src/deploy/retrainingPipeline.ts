@@ -22,6 +22,7 @@ import {
   personalizeStatements,
   type DefinitionAccess,
 } from './personalizeAccess.js';
+import { datasourceStatements } from './datasourceAccess.js';
 
 /** The substitution key the deployed definition carries in place of the notification topic's ARN. */
 export const TOPIC_SUBSTITUTION = 'NotificationTopicArn';
@@ -92,6 +93,16 @@ export class RetrainingPipeline extends Construct {
         }),
       );
     }
+    if (access.listsDatasources)
+      for (const statement of datasourceStatements(config))
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: statement.sid,
+            actions: [...statement.actions],
+            resources: [...statement.resources],
+            conditions: statement.conditions,
+          }),
+        );
     if (access.publishesNotifications) this.topic.grantPublish(role);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

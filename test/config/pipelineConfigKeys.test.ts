@@ -111,6 +111,22 @@ test('every key set to a non-default value is read as written', () => {
     filterArn: 'arn:aws:personalize:us-west-2:210987654321:filter/in-stock',
     roleArn: 'arn:aws:iam::210987654321:role/PersonalizeBatch',
   });
+  assert.equal(config.skipUnchangedData, true);
+});
+
+test('SkipUnchangedData is off unless set to true, and takes only true or false', () => {
+  const read = (value?: string) =>
+    parsePipelineConfig(
+      parametersText({ ...FULL_PARAMETERS, ...(value === undefined ? {} : { SkipUnchangedData: value }) }),
+      'parameters.cfg',
+    );
+  assert.equal(read().config?.skipUnchangedData, false);
+  assert.equal(read('false').config?.skipUnchangedData, false);
+  assert.equal(read('true').config?.skipUnchangedData, true);
+  assert.deepEqual(
+    read('yes').issues?.map((issue) => `${issue.key}: ${issue.message} ${issue.fix}`),
+    ["SkipUnchangedData: 'yes' is not allowed. use one of true, false."],
+  );
 });
 
 test('batch inference: input and output go together, the role defaults to ImportRoleArn, lone settings are refused', () => {

@@ -171,19 +171,25 @@ test('the bin with an empty environment: deploy exits 1 with the message and no 
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
 });
 
-test('the bin honours STACK_NAME and PARAMS_FILE as the reference Makefile did', (t) => {
-  const { dir, params, home } = workspace(t);
-  const result = spawnSync(process.execPath, [BIN, 'synth', '--output', 'out'], {
-    cwd: dir,
-    env: {
-      PATH: process.env['PATH'],
-      HOME: home,
-      STACK_NAME: 'personalize-retraining-staging',
-      PARAMS_FILE: params,
-    },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-  assert.ok(existsSync(join(dir, 'out', 'personalize-retraining-staging.template.json')));
-});
+test(
+  'the bin honours STACK_NAME and PARAMS_FILE as the reference Makefile did',
+  // A whole CDK synth in a child process: bounded so a hung toolkit fails the test, with room for a
+  // loaded 2-core machine, where it took more than 60 s (the suite's default limit is 120 s).
+  { timeout: 300_000 },
+  (t) => {
+    const { dir, params, home } = workspace(t);
+    const result = spawnSync(process.execPath, [BIN, 'synth', '--output', 'out'], {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'],
+        HOME: home,
+        STACK_NAME: 'personalize-retraining-staging',
+        PARAMS_FILE: params,
+      },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(join(dir, 'out', 'personalize-retraining-staging.template.json')));
+  },
+);

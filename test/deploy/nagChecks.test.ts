@@ -18,6 +18,7 @@ test('the pipeline stack passes the AWS Solutions rules: no unacknowledged error
     { NotificationEmail: 'ml-team@example.com' },
     { CampaignArn: '' },
     { CampaignArn: '', ...batch },
+    { CampaignArn: '', ...batch, SkipUnchangedData: 'true' },
   ]) {
     const { app } = synthesize(config(overrides));
     assert.deepEqual(nagFindings(app), []);

@@ -55,7 +55,7 @@ test('a Task on another service (a Lambda function, say) is refused rather than 
   });
   assert.throws(
     () => definitionAccess(definition),
-    /state 'Invoke' calls arn:aws:states:::lambda:invoke; the stack grants only Personalize SDK integrations, sns:publish and cloudwatch:putMetricData/,
+    /state 'Invoke' calls arn:aws:states:::lambda:invoke; the stack grants only Personalize SDK integrations, s3:listObjectsV2, sns:publish and cloudwatch:putMetricData/,
   );
 });
 

@@ -28,28 +28,34 @@ function workspace(t: TestContext): { dir: string; params: string; home: string 
   return { dir, params, home };
 }
 
-test('the installed CDK toolkit runs the app entry and synthesizes the selected stack, offline', (t) => {
-  const { dir, params, home } = workspace(t);
-  const output = join(dir, 'cdk.out');
-  const args = toolkitArguments({
-    command: 'diff',
-    stackName: 'personalize-retraining-prod',
-    paramsFile: params,
-    outdir: output,
-  });
-  args[0] = 'synth';
-  const result = spawnSync(process.execPath, [toolkitBinary(), ...args, '--quiet'], {
-    cwd: dir,
-    env: offlineEnv(home),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-  const template = JSON.parse(
-    readFileSync(join(output, 'personalize-retraining-prod.template.json'), 'utf8'),
-  ) as { Resources: Record<string, { Type: string }> };
-  assert.ok(Object.values(template.Resources).some((r) => r.Type === 'AWS::Scheduler::Schedule'));
-});
+test(
+  'the installed CDK toolkit runs the app entry and synthesizes the selected stack, offline',
+  // A whole CDK synth in a child process: bounded so a hung toolkit fails the test, with room for a
+  // loaded 2-core machine, where it took more than 60 s (the suite's default limit is 120 s).
+  { timeout: 300_000 },
+  (t) => {
+    const { dir, params, home } = workspace(t);
+    const output = join(dir, 'cdk.out');
+    const args = toolkitArguments({
+      command: 'diff',
+      stackName: 'personalize-retraining-prod',
+      paramsFile: params,
+      outdir: output,
+    });
+    args[0] = 'synth';
+    const result = spawnSync(process.execPath, [toolkitBinary(), ...args, '--quiet'], {
+      cwd: dir,
+      env: offlineEnv(home),
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    const template = JSON.parse(
+      readFileSync(join(output, 'personalize-retraining-prod.template.json'), 'utf8'),
+    ) as { Resources: Record<string, { Type: string }> };
+    assert.ok(Object.values(template.Resources).some((r) => r.Type === 'AWS::Scheduler::Schedule'));
+  },
+);
 
 test('the app entry reports a missing parameters file in one line with exit status 2', (t) => {
   const { dir, home } = workspace(t);

@@ -27,7 +27,8 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           'and roll it out to the campaign. Locally against the embedded engine (default) or --endpoint, or on AWS ' +
           'with --target aws (the state machine of the stack deploy made for --stack-name, or --state-machine-arn). ' +
           '--training-mode UPDATE makes this one run an UPDATE training between FULL retrains. When another process (serve, engine, run) owns the state dir, the run uses its engine. ' +
-          'A run of the same pipeline in progress anywhere on the state dir makes this one SKIPPED. ' +
+          'A run of the same pipeline in progress anywhere on the state dir makes this one SKIPPED, and so does ' +
+          'unchanged data with SkipUnchangedData=true (no datasource changed since the newest version was trained). ' +
           'Exit status: 0 succeeded, 1 failed, 3 rejected by the metric gate, 4 skipped.',
       ),
   )

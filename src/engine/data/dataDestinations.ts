@@ -73,7 +73,7 @@ function s3Destination(uri: string, bucket: string, key: string, endpoint: strin
     },
     async commit() {
       const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-      const { s3Client } = await import('./s3Objects.js');
+      const { s3Client } = await import('../../shared/s3Client.js');
       const client = s3Client(endpoint);
       try {
         await client.send(

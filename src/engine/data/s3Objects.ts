@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { s3Client } from '../../shared/s3Client.js';
 import type { Readable } from 'node:stream';
 import {
   isObjectOfKind,
@@ -10,24 +11,7 @@ import {
 import { ImportError } from './importErrors.js';
 import { s3Uri, type S3Location } from './s3Location.js';
 
-/**
- * Objects read through the S3 API from an S3-compatible endpoint (path-style addressing, as local
- * S3 servers expect). Credentials come from the usual environment variables when set; local servers
- * accept any.
- */
-export function s3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: process.env['AWS_REGION'] ?? 'us-east-1',
-    credentials: {
-      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'S3RVER',
-      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'S3RVER',
-    },
-    maxAttempts: 2,
-  });
-}
-
+/** Objects read through the S3 API from an S3-compatible endpoint (see `s3Client`). */
 export async function resolveS3Objects(
   location: S3Location,
   endpoint: string,

@@ -49,10 +49,11 @@ export function itemEligibility(
       const onlyIf = bindGroups(clause.onlyIf, 'INCLUDE', request.filterValues);
       if (!userMatches(group.userTable(), request.userId, onlyIf)) return;
     }
+    const clauseKey = `${request.filter.arn}\u0000${index}`;
     const matches =
       clause.dataset === 'Items'
-        ? cachedItemMatches(group, `${request.filter.arn}\u0000${index}`, itemIds, where)
-        : interactionMatches(ctx, group, request, itemIds, where);
+        ? cachedItemMatches(group, clauseKey, itemIds, where)
+        : cachedInteractionMatches(ctx, group, clauseKey, request, itemIds, where);
     const keep = clause.action === 'INCLUDE' ? 1 : 0;
     for (let i = 0; i < itemIds.length; i++) if (matches[i] !== keep) eligible[i] = 0;
   });
@@ -275,20 +276,58 @@ export function filterInteractionsOf(
   return newestPerType(all, perType);
 }
 
-function interactionMatches(
+/** Users whose interactions-clause matches are kept per snapshot (each a short list of item indices). */
+const MAX_KEPT_INTERACTION_MATCHES = 16_384;
+
+/** Each model item list's ids by index, so matched ids become indices without a pass over the catalogue. */
+const indexByItemIds = new WeakMap<readonly string[], Map<string, number>>();
+
+/**
+ * An interactions clause for one user: the model indices of the items it matches, kept per data
+ * snapshot, user and bound values, and keyed by the number of PutEvents calls recorded for the user,
+ * so a new event (or import, which starts a new snapshot) is never answered from an older entry. A
+ * repeated user then costs a lookup and one pass to lay the indices into a mask, instead of reading
+ * and matching their events again.
+ */
+function cachedInteractionMatches(
   ctx: FilterSources,
   group: GroupData,
+  clauseKey: string,
   request: FilterRequest,
   itemIds: readonly string[],
   groups: BoundGroups,
 ): Uint8Array {
   const out = new Uint8Array(itemIds.length);
   if (request.userId === undefined) return out;
+  let kept = group.derived.get('interactionMatches') as
+    WeakMap<readonly string[], Map<string, Int32Array>> | undefined;
+  if (!kept) group.derived.set('interactionMatches', (kept = new WeakMap()));
+  let byKey = kept.get(itemIds);
+  if (!byKey) kept.set(itemIds, (byKey = new Map()));
+  const version = ctx.groupData.userEventsVersion(request.filter.datasetGroupArn, request.userId);
+  const key = `${clauseKey}\u0000${request.userId}\u0000${version}\u0000${JSON.stringify(groups.map((g) => g.map((c) => [c.position, c.values])))}`;
+  let matched = byKey.get(key);
+  if (!matched) {
+    if (byKey.size >= MAX_KEPT_INTERACTION_MATCHES) byKey.delete(byKey.keys().next().value!);
+    matched = interactionMatches(ctx, group, request.userId, itemIds, groups);
+    byKey.set(key, matched);
+  }
+  for (const item of matched) out[item] = 1;
+  return out;
+}
+
+function interactionMatches(
+  ctx: FilterSources,
+  group: GroupData,
+  userId: string,
+  itemIds: readonly string[],
+  groups: BoundGroups,
+): Int32Array {
   const matched = new Set<string>();
   const lowered = groups.map((g) =>
     g.map((c) => ({ ...c, values: c.values.map((v) => String(v).toLowerCase()) })),
   );
-  for (const interaction of filterInteractionsOf(ctx, group, request.userId)) {
+  for (const interaction of filterInteractionsOf(ctx, group, userId)) {
     const hit = lowered.some((g) =>
       g.every(
         (c) => (c.values.includes('*') && c.operator === 'IN') || valueMatches(c, interaction.eventType),
@@ -296,7 +335,12 @@ function interactionMatches(
     );
     if (hit) matched.add(interaction.itemId);
   }
-  if (matched.size === 0) return out;
-  for (let i = 0; i < itemIds.length; i++) if (matched.has(itemIds[i]!)) out[i] = 1;
-  return out;
+  let indexOf = indexByItemIds.get(itemIds);
+  if (!indexOf) indexByItemIds.set(itemIds, (indexOf = new Map(itemIds.map((id, i) => [id, i]))));
+  const indices: number[] = [];
+  for (const itemId of matched) {
+    const index = indexOf.get(itemId);
+    if (index !== undefined) indices.push(index);
+  }
+  return Int32Array.from(indices);
 }

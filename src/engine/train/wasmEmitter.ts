@@ -188,11 +188,10 @@ export const SIMD = {
   f64x2PromoteLowF32x4: 0x5f,
   f64x2Neg: 0xed,
   f64x2Add: 0xf0,
-  f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
 } as const;
 
-export interface ExportedFunction {
+export interface ModuleFunction {
   readonly name: string;
   readonly body: FunctionBody;
   /** Exported under `name` when true; otherwise only callable from the module. */
@@ -223,7 +222,7 @@ function name(text: string): number[] {
  * A module of functions without results over one memory imported as `env.memory`; functions are
  * indexed in the order given (for `call`).
  */
-export function encodeModule(functions: readonly ExportedFunction[]): Uint8Array {
+export function encodeModule(functions: readonly ModuleFunction[]): Uint8Array {
   const types = functions.map((f) => [0x60, ...vector(f.body.params.map((t) => [t])), 0]);
   const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]];
   const exports = functions.flatMap((f, index) => {

@@ -2,7 +2,7 @@ import type { BatchInference, PipelineConfig } from '../../config/pipelineConfig
 import type { State } from './asl.js';
 import { jobLoop } from './jobLoop.js';
 import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
-import { CATCH_ALL_TO_FAILURE, FAILURE_PATH, PERSONALIZE_ERRORS } from './taskPolicy.js';
+import { CATCH_ALL_TO_FAILURE, FAILURE_PATH, MAX_ATTEMPTS, PERSONALIZE_ERRORS } from './taskPolicy.js';
 
 export const BATCH_INFERENCE_START = 'NameBatchInferenceJob';
 
@@ -15,8 +15,9 @@ function batchJobArnPrefix(solutionArn: string): string {
 /**
  * After the new version passed the gate (and, with a campaign, serves), scores the configured input
  * with it and writes the recommendations under `<output path><execution name>/`, so runs never
- * overwrite each other. The job is named after the run id, so a re-run of a crashed execution finds
- * its job (ResourceAlreadyExists) and waits for it instead of scoring twice.
+ * overwrite each other. The job is named after the run id and the attempt, so a re-run of a crashed
+ * execution finds its job (ResourceAlreadyExists) and waits for it instead of scoring twice; if that
+ * job had died with the crash (CREATE FAILED), the re-run scores again under the next attempt's name.
  */
 export function batchInferenceStates(
   config: PipelineConfig,
@@ -64,6 +65,15 @@ export function batchInferenceStates(
     outcomes: [
       { Variable: '$.BatchInferenceStatus.Status', StringEquals: 'ACTIVE', Next: next },
       {
+        // An adopted job may have died with the process that ran it ("interrupted"): score afresh.
+        And: [
+          { Variable: '$.BatchInferenceStatus.Status', StringEquals: 'CREATE FAILED' },
+          { Variable: '$.BatchInference.Adopted', IsPresent: true },
+          { Variable: '$.BatchInference.Attempt', NumericLessThan: MAX_ATTEMPTS },
+        ],
+        Next: 'NextBatchInferenceAttempt',
+      },
+      {
         Variable: '$.BatchInferenceStatus.Status',
         StringEquals: 'CREATE FAILED',
         Next: 'BatchInferenceFailed',
@@ -78,15 +88,30 @@ export function batchInferenceStates(
     },
     onLimit: FAILURE_PATH,
   });
+  const jobArnPrefix = batchJobArnPrefix(config.solutionArn);
   return {
     [BATCH_INFERENCE_START]: {
       Type: 'Pass',
       Comment: 'Each run writes under its own prefix, named after the execution.',
       Parameters: {
-        'JobName.$': "States.Format('{}-batch', $.Run.RunId)",
-        'JobArn.$': `States.Format('${batchJobArnPrefix(config.solutionArn)}{}-batch', $.Run.RunId)`,
+        Attempt: 1,
+        'JobName.$': "States.Format('{}-batch-1', $.Run.RunId)",
+        'JobArn.$': `States.Format('${jobArnPrefix}{}-batch-1', $.Run.RunId)`,
         'OutputPath.$': `States.Format('${batch.outputPath}{}/', $$.Execution.Name)`,
         Polls: FRESH_COUNTER,
+      },
+      ResultPath: '$.BatchInference',
+      Next: 'CreateBatchInferenceJob',
+    },
+    NextBatchInferenceAttempt: {
+      Type: 'Pass',
+      Comment: 'A new job name for the next attempt; the output prefix and the poll budget stay.',
+      Parameters: {
+        'Attempt.$': 'States.MathAdd($.BatchInference.Attempt, 1)',
+        'JobName.$': "States.Format('{}-batch-{}', $.Run.RunId, States.MathAdd($.BatchInference.Attempt, 1))",
+        'JobArn.$': `States.Format('${jobArnPrefix}{}-batch-{}', $.Run.RunId, States.MathAdd($.BatchInference.Attempt, 1))`,
+        'OutputPath.$': '$.BatchInference.OutputPath',
+        'Polls.$': '$.BatchInference.Polls',
       },
       ResultPath: '$.BatchInference',
       Next: 'CreateBatchInferenceJob',

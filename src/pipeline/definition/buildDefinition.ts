@@ -8,6 +8,7 @@ import { importDatasetsState, importList } from './importStates.js';
 import { SKIP_PATH, SUCCESS_PATH, notificationStates } from './notificationStates.js';
 import { runTimeoutSeconds } from './pollLimits.js';
 import { MAX_ATTEMPTS } from './taskPolicy.js';
+import { UNCHANGED_DATA_START, unchangedDataStates } from './unchangedDataStates.js';
 import { TRAINING_MODE_START, trainingModeStates } from './trainingModeStates.js';
 import { busyCheckStates, trainingStates, versionNamesExpression } from './trainingStates.js';
 
@@ -37,7 +38,7 @@ export function localTopicArn(config: PipelineConfig): string {
 
 /**
  * The one pipeline definition: Amazon States Language (JSONPath) using only Step Functions' AWS SDK
- * integrations for Personalize and SNS. A pure function of the config; the local runner executes
+ * integrations (Personalize, SNS, S3 listing, CloudWatch metrics). A pure function of the config; the local runner executes
  * its output and the CDK stack deploys the same JSON.
  */
 export function buildDefinition(
@@ -63,7 +64,10 @@ export function buildDefinition(
       Next: TRAINING_MODE_START,
     },
     ...trainingModeStates(config, 'CheckTrainingInProgress'),
-    ...busyCheckStates(config, 'ImportDatasets', SKIP_PATH),
+    ...busyCheckStates(config, config.skipUnchangedData ? UNCHANGED_DATA_START : 'ImportDatasets', SKIP_PATH),
+    ...(config.skipUnchangedData
+      ? unchangedDataStates(config, 'ImportDatasets', { topicArn, pipelineName })
+      : {}),
     ImportDatasets: importDatasetsState(config, 'NameSolutionVersion'),
     ...trainingStates(config, 'GetNewMetrics'),
     ...gateStates(config, afterGate, METRIC_PUBLICATION_START),

@@ -5,7 +5,8 @@ import { REJECTION_PATH } from './gateStates.js';
 export const SUCCESS_PATH = 'SummarizeSuccess';
 export const SKIP_PATH = 'SummarizeSkip';
 
-function publish(topicArn: string, subject: string, next: string): State {
+/** Publishes the state (the run's summary) to the topic; a failed notification never changes the outcome. */
+export function publishNotification(topicArn: string, subject: string, next: string): State {
   return {
     Type: 'Task',
     Resource: SNS_PUBLISH,
@@ -18,7 +19,13 @@ function publish(topicArn: string, subject: string, next: string): State {
   };
 }
 
-function summary(outcome: string, pipelineName: string, extra: Record<string, unknown>, next: string): State {
+/** The summary every notification carries: `Outcome`, pipeline, execution, what `extra` adds, and the state as `Detail`. */
+export function runSummary(
+  outcome: string,
+  pipelineName: string,
+  extra: Record<string, unknown>,
+  next: string,
+): State {
   return {
     Type: 'Pass',
     Parameters: {
@@ -52,17 +59,21 @@ export function notificationStates(
   const subject = (what: string) => `${pipelineName}: retraining ${what}`.slice(0, 100);
   const version = { 'SolutionVersionArn.$': '$.Training.SolutionVersionArn' };
   const rejection: Record<string, State> = {
-    [REJECTION_PATH]: summary(
+    [REJECTION_PATH]: runSummary(
       'REJECTED',
       pipelineName,
       { ...version, 'Rule.$': '$.Gate.Rule', 'Reason.$': '$.Gate.Reason' },
       'NotifyRejection',
     ),
-    NotifyRejection: publish(topicArn, subject('rejected by the metric gate'), 'RetrainingRejected'),
+    NotifyRejection: publishNotification(
+      topicArn,
+      subject('rejected by the metric gate'),
+      'RetrainingRejected',
+    ),
     RetrainingRejected: { Type: 'Succeed' },
   };
   const skip: Record<string, State> = {
-    [SKIP_PATH]: summary(
+    [SKIP_PATH]: runSummary(
       'SKIPPED',
       pipelineName,
       {
@@ -71,11 +82,15 @@ export function notificationStates(
       },
       'NotifySkip',
     ),
-    NotifySkip: publish(topicArn, subject('skipped: a training is still running'), 'RetrainingSkipped'),
+    NotifySkip: publishNotification(
+      topicArn,
+      subject('skipped: a training is still running'),
+      'RetrainingSkipped',
+    ),
     RetrainingSkipped: { Type: 'Succeed' },
   };
   return {
-    [SUCCESS_PATH]: summary(
+    [SUCCESS_PATH]: runSummary(
       'SUCCEEDED',
       pipelineName,
       paths.batchInference
@@ -83,17 +98,17 @@ export function notificationStates(
         : version,
       'NotifySuccess',
     ),
-    NotifySuccess: publish(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
+    NotifySuccess: publishNotification(topicArn, subject('succeeded'), 'RetrainingSucceeded'),
     RetrainingSucceeded: { Type: 'Succeed' },
     ...(paths.rejection ? rejection : {}),
     ...(paths.skip ? skip : {}),
-    [FAILURE_PATH]: summary(
+    [FAILURE_PATH]: runSummary(
       'FAILED',
       pipelineName,
       { 'Error.$': '$.Error.Error', 'Cause.$': '$.Error.Cause' },
       'NotifyFailure',
     ),
-    NotifyFailure: publish(topicArn, subject('failed'), 'RetrainingFailed'),
+    NotifyFailure: publishNotification(topicArn, subject('failed'), 'RetrainingFailed'),
     RetrainingFailed: { Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from './taskPolicy.js';
 import { FRESH_COUNTER, POLL_LIMITS } from './pollLimits.js';
 import { jobLoop } from './jobLoop.js';
+import { dataFingerprintTagParameter } from './unchangedDataStates.js';
 import { TRAINING_MODE_PATH } from './trainingModeStates.js';
 
 /**
@@ -118,6 +119,7 @@ export function trainingStates(config: PipelineConfig, next: string): Record<str
         SolutionArn: config.solutionArn,
         'TrainingMode.$': TRAINING_MODE_PATH,
         'Name.$': '$.TrainingRun.Name',
+        ...dataFingerprintTagParameter(config),
       },
       resultSelector: { 'SolutionVersionArn.$': '$.SolutionVersionArn', Polls: FRESH_COUNTER },
       resultPath: '$.Training',

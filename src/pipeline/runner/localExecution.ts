@@ -10,13 +10,15 @@ import {
 import type { StateVisit } from '../executions/types.js';
 import { resolveTasks } from './definitionCheck.js';
 import { allStates } from './definitionWalk.js';
+import { hashFields, withCorrectHashes, type HashedFields } from './hashingPassStates.js';
 import { engineWaitOverrides } from './engineWaits.js';
 import type { FactsCollector } from './executionFacts.js';
 import { readMetricPublication, type MetricPublication } from './metricData.js';
 import { notificationFromTaskInput, type NotificationReceipt, type Notifier } from './notifier.js';
 import type { TerminalState } from './outcome.js';
 import { InvalidTaskParametersError, fromSdkOutput, toSdkInput } from './sdkShapes.js';
-import { StatesRuntimeFailure, serviceTaskFailure } from './taskErrors.js';
+import { StatesRuntimeFailure, TaskFailure, serviceTaskFailure } from './taskErrors.js';
+import { listObjectsParameters, type DatasourceObjects } from './datasourceObjects.js';
 import type { TaskResource } from './taskResources.js';
 import { VisitTracker } from './stateVisits.js';
 import { applyLocalEvent, type LocalEvent } from './localEvents.js';
@@ -40,6 +42,8 @@ export interface LocalExecutionOptions {
   readonly onNotification?: (receipt: NotificationReceipt) => void;
   /** The CloudWatch data points the run would publish on AWS; locally they are kept, never sent. */
   readonly onMetricData?: (publication: MetricPublication) => void;
+  /** Answers `s3:listObjectsV2` (SkipUnchangedData); without it the Task fails, and the run retrains. */
+  readonly datasources?: DatasourceObjects;
   /** Milliseconds every Wait state lasts instead of its own duration (tests, demos). Real runs leave it unset. */
   readonly waitOverrideMs?: number;
   /** Personalize is the embedded engine: Waits start short and grow (`engineWaitOverrides`). */
@@ -57,10 +61,15 @@ export interface LocalExecutionOptions {
 export async function executeLocally(options: LocalExecutionOptions): Promise<TerminalState> {
   const tasks = options.tasks ?? resolveTasks(options.definition);
   const states = allStates(options.definition);
+  const { machine, hashed } = machineFor(options.definition);
   const overrides: Overrides = {
-    taskResourceLocalHandlers: Object.fromEntries(
-      [...tasks].map(([name, resource]) => [name, taskHandler(name, resource, options)]),
-    ),
+    taskResourceLocalHandlers: Object.fromEntries([
+      ...[...tasks].map(([name, resource]) => [name, taskHandler(name, resource, options)]),
+      ...[...hashed].map(([name, fields]) => [
+        name,
+        (input: JsonValue) => Promise.resolve(hashFields(name, fields, input) as JsonValue),
+      ]),
+    ]),
   };
   if (options.waitOverrideMs !== undefined) {
     const waitMs = options.waitOverrideMs;
@@ -77,7 +86,6 @@ export async function executeLocally(options: LocalExecutionOptions): Promise<Te
     );
   }
 
-  const machine = machineFor(options.definition);
   const startTime = new Date().toISOString();
   const execution = machine.run(options.input as JsonValue, {
     overrides,
@@ -117,20 +125,22 @@ export async function executeLocally(options: LocalExecutionOptions): Promise<Te
   }
 }
 
-const machines = new WeakMap<StateMachineDefinition, StateMachine>();
+const machines = new WeakMap<StateMachineDefinition, { machine: StateMachine; hashed: HashedFields }>();
 
 /**
  * The interpreter validates a definition with asl-validator when it is constructed, which costs about
  * 100 ms on this machine: more than everything else a run does. The machine holds no per-run state,
  * so it is built once per definition object and reused by every run of it (the scheduler's case).
+ * It runs the definition with its hashing Pass states answered by the runner (`withCorrectHashes`).
  */
-function machineFor(definition: StateMachineDefinition): StateMachine {
-  let machine = machines.get(definition);
-  if (!machine) {
-    machine = new StateMachine(definition);
-    machines.set(definition, machine);
+function machineFor(definition: StateMachineDefinition): { machine: StateMachine; hashed: HashedFields } {
+  let built = machines.get(definition);
+  if (!built) {
+    const runnable = withCorrectHashes(definition);
+    built = { machine: new StateMachine(runnable.definition), hashed: runnable.hashed };
+    machines.set(definition, built);
   }
-  return machine;
+  return built;
 }
 
 function abortCause(signal: AbortSignal): string {
@@ -174,6 +184,16 @@ function taskHandler(name: string, resource: TaskResource, options: LocalExecuti
     return (input) => {
       options.onMetricData?.(readMetricPublication(name, input));
       return Promise.resolve({});
+    };
+  }
+  if (resource.kind === 's3-list-objects') {
+    return async (input) => {
+      if (!options.datasources)
+        throw new TaskFailure(
+          'S3.SdkClientException',
+          'The local runner was given no data root or S3 endpoint to list datasources in.',
+        );
+      return (await options.datasources.listObjectsV2(listObjectsParameters(input))) as unknown as JsonValue;
     };
   }
   const operation = resource.operation;

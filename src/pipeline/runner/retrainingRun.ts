@@ -9,6 +9,7 @@ import { executeOnAws } from './awsExecution.js';
 import { FactsCollector } from './executionFacts.js';
 import { isValidExecutionName, newExecutionName } from './executionName.js';
 import { executeLocally } from './localExecution.js';
+import { openDatasourceObjects, type DatasourceRoot } from './datasourceObjects.js';
 import type { NotificationReceipt, Notifier } from './notifier.js';
 import { judge, type TerminalState } from './outcome.js';
 import type { MetricPublication } from './metricData.js';
@@ -31,6 +32,11 @@ export interface EndpointTarget {
    * other endpoint gets the definition's waits. @default false
    */
   readonly embeddedEngine?: boolean;
+  /**
+   * Where the datasources are, for the definition's `s3:listObjectsV2` Tasks (SkipUnchangedData).
+   * Without it those Tasks fail and the run retrains, saying it could not compare the data.
+   */
+  readonly datasources?: DatasourceRoot;
 }
 
 /** Start the state machine deployed by the CDK stack and follow it until it ends. */
@@ -170,7 +176,11 @@ export async function runPipeline(options: RetrainingRunOptions): Promise<Retrai
 
   function finish(terminal: TerminalState): RetrainingRunOutcome {
     const verdict = judge(terminal);
-    const collected = facts.facts();
+    // A skipped run trained nothing: versions it only looked at are not its facts.
+    const collected =
+      verdict.status === 'SKIPPED'
+        ? { solutionVersionArn: null, metrics: null, previousSolutionVersionArn: null, previousMetrics: null }
+        : facts.facts();
     const execution = store.finish(started.id, {
       status: verdict.status,
       facts: options.facts ? options.facts(collected) : collected,
@@ -222,6 +232,7 @@ async function execute(
       // Retries belong to the definition's Retry fields, as on AWS; the SDK must not add its own.
       maxAttempts: 1,
     });
+  const datasources = target.datasources ? await openDatasourceObjects(target.datasources) : undefined;
   try {
     return await executeLocally({
       definition: interpreterDefinition(options),
@@ -240,8 +251,10 @@ async function execute(
       ...(target.embeddedEngine ? { embeddedEngine: true } : {}),
       ...(options.retryOverrideMs !== undefined ? { retryOverrideMs: options.retryOverrideMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(datasources ? { datasources } : {}),
     });
   } finally {
+    datasources?.close();
     if (!target.personalize) personalize.destroy();
   }
 }

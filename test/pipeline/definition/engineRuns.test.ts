@@ -1,10 +1,13 @@
 import {
+  CreateBatchInferenceJobCommand,
+  DescribeBatchInferenceJobCommand,
   DescribeCampaignCommand,
   ListDatasetImportJobsCommand,
   ListSolutionVersionsCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,6 +23,7 @@ import { generateShop } from '../../../src/demo/syntheticShop.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { runPipeline, type RetrainingRunOutcome } from '../../../src/pipeline/runner/index.js';
 import { startTestEngine, type EngineFixture } from '../../support/engine.js';
+import { waitFor } from '../../support/wait.js';
 import { silentNotifier, startWebhook, tempStore } from '../runner/support.js';
 
 /**
@@ -230,6 +234,70 @@ test('a train-only run with batch inference writes recommendations for every inp
     prefix,
     `the success notification names the output; the webhook got ${JSON.stringify(webhook.received)}, the run's receipts: ${JSON.stringify(notifications)}`,
   );
+});
+
+test('SkipUnchangedData never skips when it cannot read the datasource metadata: the run retrains and says why', async (t) => {
+  // runPipeline without `datasources`: every s3:listObjectsV2 Task fails, as it would without s3:ListBucket.
+  const { execution } = await run(t, { SkipUnchangedData: 'true' });
+  assert.equal(execution.status, 'SUCCEEDED', execution.cause ?? '');
+  assert.ok(execution.solutionVersionArn, 'a version was trained');
+  const verdict = (execution.output as { Detail?: { UnchangedData?: { Verdict?: { Reason?: string } } } })
+    .Detail?.UnchangedData?.Verdict?.Reason;
+  assert.match(
+    verdict ?? '',
+    /^Retraining without comparing the data: the object metadata of s3:\/\/\S+ could not be read \(S3\.SdkClientException: /,
+  );
+});
+
+test("a re-run that meets its crashed predecessor's batch job failed (interrupted) scores again under the next attempt's name and succeeds", async (t) => {
+  mkdirSync(join(engine.dataRoot, 'batch-jobs', 'input'), { recursive: true });
+  writeFileSync(
+    join(engine.dataRoot, 'batch-jobs', 'input', 'users.json'),
+    userIds.map((userId) => JSON.stringify({ userId })).join('\n'),
+  );
+  const executionName = 'crashed-during-batch';
+  const runId = `rt-${createHash('md5').update(executionName).digest('hex')}`;
+  // What the crash left: the run's first batch job, CREATE FAILED (the engine's recovery says "interrupted").
+  const [versionArn = ''] = await solutionVersionArns(engine.personalize);
+  const { batchInferenceJobArn } = await engine.personalize.send(
+    new CreateBatchInferenceJobCommand({
+      jobName: `${runId}-batch-1`,
+      solutionVersionArn: versionArn,
+      jobInput: { s3DataSource: { path: 's3://batch-jobs/input/gone.json' } },
+      jobOutput: { s3DataDestination: { path: `s3://batch-jobs/output/${executionName}/` } },
+      roleArn: DEMO_ROLE_ARN,
+    }),
+  );
+  await waitFor(
+    () => engine.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn })),
+    (answer) => answer.batchInferenceJob?.status === 'CREATE FAILED',
+  );
+
+  const { execution, visits } = await run(
+    t,
+    {
+      CampaignArn: '',
+      BatchInferenceInputPath: 's3://batch-jobs/input/users.json',
+      BatchInferenceOutputPath: 's3://batch-jobs/output/',
+    },
+    executionName,
+  );
+
+  assert.equal(execution.status, 'SUCCEEDED', execution.cause ?? '');
+  assert.ok(visits.some((visit) => visit.stateName === 'NextBatchInferenceAttempt'));
+  const { batchInferenceJob } = await engine.personalize.send(
+    new DescribeBatchInferenceJobCommand({
+      batchInferenceJobArn: batchInferenceJobArn?.replace(/-1$/, '-2'),
+    }),
+  );
+  assert.equal(batchInferenceJob?.status, 'ACTIVE');
+  const lines = readFileSync(
+    join(engine.dataRoot, 'batch-jobs', 'output', executionName, 'users.json.out'),
+    'utf8',
+  )
+    .trimEnd()
+    .split('\n');
+  assert.equal(lines.length, userIds.length);
 });
 
 test('a batch input with bad lines fails the run, notified, with how many lines failed and which', async (t) => {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { loadPipelineConfig, type PipelineConfig } from '../../../src/config/pipelineConfig.js';
 import type { State, StateMachineDefinition } from '../../../src/pipeline/definition/asl.js';
 import { PUT_METRIC_DATA } from '../../../src/pipeline/definition/metricPublicationStates.js';
+import { unchangedDataStates } from '../../../src/pipeline/definition/unchangedDataStates.js';
 import { buildDefinition } from '../../../src/pipeline/definition/index.js';
 import { configWith } from '../../support/pipelineConfigs.js';
 
@@ -126,14 +127,18 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         config.notificationTopicArn ?? `arn:aws:sns:${region}:${account}:personalize-retrain-local`,
       ]);
       const importJobPrefix = `arn:aws:personalize:${region}:${account}:dataset-import-job/`;
-      const batchJobName = `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch`;
+      const batchJobNames = [
+        `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch-1`,
+        `arn:aws:personalize:${region}:${account}:batch-inference-job/{}-batch-{}`,
+      ];
       // The Comment ends a sentence with an ARN: its full stop is not part of it.
       const found = new Set(text.match(/arn:[^"',) ]+/g)?.map((arn) => arn.replace(/\.$/, '')));
       for (const arn of found) {
         const integration =
-          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish)$/.test(arn) || arn === PUT_METRIC_DATA;
+          /^arn:aws:states:::(aws-sdk:personalize:\w+|sns:publish|aws-sdk:s3:listObjectsV2)$/.test(arn) ||
+          arn === PUT_METRIC_DATA;
         assert.ok(
-          integration || given.has(arn) || arn === importJobPrefix || arn === batchJobName,
+          integration || given.has(arn) || arn === importJobPrefix || batchJobNames.includes(arn),
           `${arn} was not given`,
         );
       }
@@ -179,8 +184,14 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       assert.deepEqual(map.Catch, [
         { ErrorEquals: ['States.ALL'], ResultPath: '$.Error', Next: 'SummarizeFailure' },
       ]);
+      // The unchanged-data check never fails a run: what it cannot read, it retrains over.
+      const dataCheck = new Set(
+        config.skipUnchangedData
+          ? Object.keys(unchangedDataStates(config, 'ImportDatasets', { topicArn: 't', pipelineName: 'p' }))
+          : [],
+      );
       for (const [name, state] of Object.entries(definition.States)) {
-        if (state.Type !== 'Task' || name.startsWith('Notify')) continue;
+        if (state.Type !== 'Task' || name.startsWith('Notify') || dataCheck.has(name)) continue;
         if (state.Resource === PUT_METRIC_DATA) {
           // A metric that cannot be published is noted; it never fails the run.
           assert.deepEqual(state.Catch, [
@@ -203,6 +214,7 @@ for (const [label, config] of Object.entries(CONFIGS)) {
       );
       const expected = ['RetrainingSucceeded', 'RetrainingSkipped', 'RetrainingFailed'];
       if (config.campaignArn || config.gate.minimum !== undefined) expected.push('RetrainingRejected');
+      if (config.skipUnchangedData) expected.push('RetrainingSkippedUnchangedData');
       assert.deepEqual(ends.map(([name]) => name).sort(), expected.sort());
       for (const [end] of ends) {
         const [notify, ...others] = predecessors(top, end);
@@ -215,7 +227,10 @@ for (const [label, config] of Object.entries(CONFIGS)) {
         const [summary] = predecessors(top, notify ?? '');
         const outcome = definition.States[summary ?? ''];
         assert.ok(outcome?.Type === 'Pass');
-        assert.equal(outcome.Parameters?.['Outcome'], end.replace('Retraining', '').toUpperCase());
+        assert.equal(
+          outcome.Parameters?.['Outcome'],
+          end.replace('Retraining', '').replace('UnchangedData', '').toUpperCase(),
+        );
       }
     });
 
