@@ -38,7 +38,7 @@ export function localTopicArn(config: PipelineConfig): string {
 
 /**
  * The one pipeline definition: Amazon States Language (JSONPath) using only Step Functions' AWS SDK
- * integrations for Personalize and SNS. A pure function of the config; the local runner executes
+ * integrations (Personalize, SNS, S3 listing, CloudWatch metrics). A pure function of the config; the local runner executes
  * its output and the CDK stack deploys the same JSON.
  */
 export function buildDefinition(
