@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
+import { waitFor } from '../../support/wait.js';
 import { assertAnswersAndStops, startEngineProcess } from '../../support/engineProcess.js';
 
 /** A raw request with a chosen Host header, which fetch would not let us set. */
@@ -48,6 +49,11 @@ test('a Host header that does not name the engine is refused on every route (DNS
 
 test('bound to every interface, the engine warns on stderr and in its log that it has no authentication', async (t) => {
   const engine = await startEngineProcess(t, ['--host', '0.0.0.0']);
+  // The plain warning and the log line come from different writers to stderr; the process is
+  // reported started by its stdout, which may come first under load: wait for both lines.
+  const hasBoth = (text: string) =>
+    /^warning: .*no authentication/m.test(text) && /^\{.*"level":40.*no authentication/m.test(text);
+  await waitFor(() => Promise.resolve(engine.stderr()), hasBoth).catch(() => undefined);
   const warnings = engine.stderr().split('\n');
   assert.ok(
     warnings.some((line) => /^warning: .*0\.0\.0\.0.*no authentication/.test(line)),
