@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeExecutionCommand,
@@ -32,7 +32,8 @@ function parametersFile(dir: string): string {
   return file;
 }
 
-test('run --target aws --stack-name starts the state machine the stack outputs name, with the training mode asked for', async (t) => {
+/** A temporary folder and mocked CloudFormation and Step Functions clients, undone when the test ends. */
+function mockedAws(t: TestContext) {
   const dir = makeTempDir('pr-cli-stack-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const cloudFormation = mockClient(CloudFormationClient);
@@ -41,6 +42,11 @@ test('run --target aws --stack-name starts the state machine the stack outputs n
     cloudFormation.restore();
     sfn.restore();
   });
+  return { dir, cloudFormation, sfn };
+}
+
+test('run --target aws --stack-name starts the state machine the stack outputs name, with the training mode asked for', async (t) => {
+  const { dir, cloudFormation, sfn } = mockedAws(t);
   cloudFormation.on(DescribeStacksCommand, { StackName: 'shop-prod' }).resolves({
     Stacks: [
       {
@@ -86,14 +92,7 @@ test('run --target aws --stack-name starts the state machine the stack outputs n
 });
 
 test('run --target aws on a stack that does not exist says so and how to fix it, exit 2, nothing started', async (t) => {
-  const dir = makeTempDir('pr-cli-stack-');
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const cloudFormation = mockClient(CloudFormationClient);
-  const sfn = mockClient(SFNClient);
-  t.after(() => {
-    cloudFormation.restore();
-    sfn.restore();
-  });
+  const { dir, cloudFormation, sfn } = mockedAws(t);
   cloudFormation
     .on(DescribeStacksCommand)
     .rejects(Object.assign(new Error('Stack with id nope does not exist'), { name: 'ValidationError' }));

@@ -1,4 +1,4 @@
-import type { RankedItems, Recommendation } from '../train/recommender.js';
+import type { RankedItems } from '../train/recommender.js';
 import type { TrainedModel } from '../train/model.js';
 
 /** Each model's item ids as JSON string literals, built once: a response then only concatenates. */
@@ -18,16 +18,6 @@ export function rankedItemListJson(model: TrainedModel, ranked: RankedItems): st
   for (let at = 0; at < ranked.items.length; at++) {
     if (at > 0) out += ',';
     out += `{"itemId":${quoted[ranked.items[at]!]!},"score":${scoreText(ranked.scores[at]!)}}`;
-  }
-  return `${out}]`;
-}
-
-/** The same for recommendations already in object form (similar items). */
-export function itemListJson(items: readonly Recommendation[]): string {
-  let out = '[';
-  for (let at = 0; at < items.length; at++) {
-    if (at > 0) out += ',';
-    out += `{"itemId":${JSON.stringify(items[at]!.itemId)},"score":${scoreText(items[at]!.score)}}`;
   }
   return `${out}]`;
 }
