@@ -26,6 +26,32 @@ export interface DatasetTable {
 }
 
 /**
+ * Dictionary-encodes one field of `rows` into `codes` from index `base`, adding new values to
+ * `dictionary` (which may already hold a column's values); a null or missing value leaves its code.
+ */
+export function encodeStringField(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  name: string,
+  codes: Int32Array,
+  base: number,
+  dictionary: string[],
+): void {
+  const codeOf = new Map(dictionary.map((text, code) => [text, code]));
+  rows.forEach((row, i) => {
+    const value = row[name];
+    if (value === null || value === undefined) return;
+    const text = String(value);
+    let code = codeOf.get(text);
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(text);
+      codeOf.set(text, code);
+    }
+    codes[base + i] = code;
+  });
+}
+
+/**
  * The data a dataset holds now (its last committed import), or undefined if nothing was imported.
  * Rows keep file order, FULL data first and INCREMENTAL appends after, so readers may rely on it.
  */

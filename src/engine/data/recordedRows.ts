@@ -1,4 +1,9 @@
-import type { DatasetTable, NumberColumn, StringColumn } from './datasetTable.js';
+import {
+  encodeStringField,
+  type DatasetTable,
+  type NumberColumn,
+  type StringColumn,
+} from './datasetTable.js';
 import type { SchemaField } from './schemaFields.js';
 
 export type RecordedRow = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -23,19 +28,7 @@ export function appendRows(
       const codes = new Int32Array(rowCount).fill(-1);
       const dictionary = existing?.kind === 'string' ? [...existing.dictionary] : [];
       if (existing?.kind === 'string') codes.set(existing.codes);
-      const codeOf = new Map(dictionary.map((text, code) => [text, code]));
-      rows.forEach((row, i) => {
-        const value = row[field.name];
-        if (value === null || value === undefined) return;
-        const text = String(value);
-        let code = codeOf.get(text);
-        if (code === undefined) {
-          code = dictionary.length;
-          dictionary.push(text);
-          codeOf.set(text, code);
-        }
-        codes[base + i] = code;
-      });
+      encodeStringField(rows, field.name, codes, base, dictionary);
       columns[field.name] = { kind: 'string', codes, dictionary };
     } else {
       const values = new Float64Array(rowCount).fill(NaN);

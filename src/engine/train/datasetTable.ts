@@ -1,4 +1,9 @@
-import type { DatasetTable, NumberColumn, StringColumn } from '../data/datasetTable.js';
+import {
+  encodeStringField,
+  type DatasetTable,
+  type NumberColumn,
+  type StringColumn,
+} from '../data/datasetTable.js';
 
 /** The columnar shape in which dataset storage hands imported data to training (src/engine/data). */
 export type { DatasetTable, NumberColumn, StringColumn };
@@ -46,24 +51,9 @@ export function tableFromRows(
       });
       columns[name] = { kind, values };
     } else {
-      const codes = new Int32Array(rows.length);
+      const codes = new Int32Array(rows.length).fill(-1);
       const dictionary: string[] = [];
-      const codeOf = new Map<string, number>();
-      rows.forEach((row, i) => {
-        const value = row[name];
-        if (value === null || value === undefined) {
-          codes[i] = -1;
-          return;
-        }
-        const text = String(value);
-        let code = codeOf.get(text);
-        if (code === undefined) {
-          code = dictionary.length;
-          dictionary.push(text);
-          codeOf.set(text, code);
-        }
-        codes[i] = code;
-      });
+      encodeStringField(rows, name, codes, 0, dictionary);
       columns[name] = { kind, codes, dictionary };
     }
   }
