@@ -396,6 +396,7 @@ class LocalRetrainingApp implements RetrainingApp {
     const { notifierUrl, ...runOptions } = run;
     const local = createLocalNotifier({ logger: this.logger, ...(notifierUrl ? { url: notifierUrl } : {}) });
     let started: ExecutionRecord | undefined;
+    const signal = this.runSignal(call.signal);
     const finished = runPipeline({
       ...runOptions,
       ...this.options.runner,
@@ -422,7 +423,7 @@ class LocalRetrainingApp implements RetrainingApp {
           this.emit({ type: 'run', pipelineName: run.pipelineName, executionId: started.id, event });
         call.onEvent?.(event);
       },
-      signal: this.runSignal(call.signal),
+      ...(signal ? { signal } : {}),
     });
     // runPipeline records the run synchronously: no start event means the skip rule applied.
     if (!started) return this.skipped((await finished).execution);
@@ -435,7 +436,10 @@ class LocalRetrainingApp implements RetrainingApp {
    * A run stops when its caller aborts it or, for a client, when the owner's engine goes away: its
    * calls would only fail (or poll a dead port) until the poll limits run out.
    */
-  private runSignal(callSignal: AbortSignal | undefined): AbortSignal {
+  private runSignal(callSignal: AbortSignal | undefined): AbortSignal | undefined {
+    // Only a client has an owner to lose; a long-lived owner (`serve`) must not gather a listener
+    // on a signal that never fires for each run it starts.
+    if (!this.access.isClient) return callSignal;
     if (!callSignal) return this.ownerLost.signal;
     const both = new AbortController();
     for (const signal of [callSignal, this.ownerLost.signal]) {
