@@ -1,8 +1,8 @@
 import type { ExplorationSettings } from '../train/exploration.js';
 import type { ItemSet } from '../train/itemSet.js';
 import { LineFilterProblem, type BatchLineFilter } from './batchFilter.js';
-import { roundScore } from '../serve/itemListJson.js';
-import type { Recommender } from '../train/recommender.js';
+import { quotedItemIds, roundScore, scoreText } from '../serve/itemListJson.js';
+import type { RankedItems, Recommendation, Recommender } from '../train/recommender.js';
 
 /** A batch job's settings that shape every line's answer. */
 export interface BatchScoring {
@@ -154,19 +154,45 @@ export function scoreBatchLines(
   return results.map((entry) => {
     if ('text' in entry) return entry;
     const { eligible } = entry;
-    const items =
+    const output =
       entry.userId === undefined
-        ? singleAnswer(recommender, entry.input, scoring, eligible)
-        : recommender.recommendForUser(entry.userId, scoring.numResults, {
-            ...(exploration ? { exploration } : {}),
-            ...(eligible ? { eligible } : {}),
-          });
-    const output = {
-      recommendedItems: items.map((item) => item.itemId),
-      scores: items.map((item) => roundScore(item.score)),
+        ? outputJson(singleAnswer(recommender, entry.input, scoring, eligible))
+        : rankedOutputJson(
+            recommender,
+            recommender.rankedForUser(entry.userId, scoring.numResults, {
+              ...(exploration ? { exploration } : {}),
+              ...(eligible ? { eligible } : {}),
+            }),
+          );
+    return {
+      text: `{"input":${JSON.stringify(entry.input)},"output":${output},"error":null}`,
+      failed: false,
     };
-    return { text: JSON.stringify({ input: entry.input, output, error: null }), failed: false };
   });
+}
+
+/** A line's `output` from a list of recommendations. */
+function outputJson(items: readonly Recommendation[]): string {
+  return JSON.stringify({
+    recommendedItems: items.map((item) => item.itemId),
+    scores: items.map((item) => roundScore(item.score)),
+  });
+}
+
+/**
+ * A user line's `output` written straight from item indices and scores, as `outputJson` would write
+ * it: the path almost every line of a user-personalization job takes.
+ */
+function rankedOutputJson(recommender: Recommender, ranked: RankedItems): string {
+  const quoted = quotedItemIds(recommender.model);
+  let items = '';
+  let scores = '';
+  for (let at = 0; at < ranked.items.length; at++) {
+    const separator = at > 0 ? ',' : '';
+    items += separator + quoted[ranked.items[at]!]!;
+    scores += separator + scoreText(ranked.scores[at]!);
+  }
+  return `{"recommendedItems":[${items}],"scores":[${scores}]}`;
 }
 
 /** The job's filter applied to a usable line: the items it may be answered with, or the line's error. */

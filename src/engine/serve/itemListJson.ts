@@ -9,17 +9,23 @@ const quotedIdsByModel = new WeakMap<TrainedModel, string[]>();
  * no object per item and no JSON.stringify pass; the same text JSON.stringify would give.
  */
 export function rankedItemListJson(model: TrainedModel, ranked: RankedItems): string {
-  let quoted = quotedIdsByModel.get(model);
-  if (!quoted) {
-    quoted = model.itemIds.map((id) => JSON.stringify(id));
-    quotedIdsByModel.set(model, quoted);
-  }
+  const quoted = quotedItemIds(model);
   let out = '[';
   for (let at = 0; at < ranked.items.length; at++) {
     if (at > 0) out += ',';
     out += `{"itemId":${quoted[ranked.items[at]!]!},"score":${scoreText(ranked.scores[at]!)}}`;
   }
   return `${out}]`;
+}
+
+/** The model's item ids as JSON string literals, by item index. */
+export function quotedItemIds(model: TrainedModel): readonly string[] {
+  let quoted = quotedIdsByModel.get(model);
+  if (!quoted) {
+    quoted = model.itemIds.map((id) => JSON.stringify(id));
+    quotedIdsByModel.set(model, quoted);
+  }
+  return quoted;
 }
 
 /** The service reports scores with a handful of significant digits. */
