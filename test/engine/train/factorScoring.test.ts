@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FactorScorer } from '../../../src/engine/train/factorScoring.js';
 import { ItemSet } from '../../../src/engine/train/itemSet.js';
+import { dotRow } from '../../../src/engine/train/kernels.js';
 import { topK } from '../../../src/engine/train/topK.js';
 import { seededRandom } from '../../../src/shared/random.js';
 
@@ -59,4 +60,19 @@ test('an item set holds exactly the items added, across word boundaries', () => 
   set.add(69);
   assert.equal(set.has(31), false);
   assert.equal(set.has(69), true);
+});
+
+test('the WebAssembly dot products are dotRow-s bit for bit, whatever the factor count', () => {
+  for (const factors of [1, 2, 4, 5, 24, 33]) {
+    const items = 150;
+    const rows = Float32Array.from({ length: items * factors }, () => (random() - 0.45) * 3);
+    const wide = new FactorScorer(rows, factors);
+    const query = Float32Array.from({ length: factors }, () => random() - 0.5);
+    const ranked = wide.topK(query, 0, items, new ItemSet(items));
+    assert.equal(ranked.items.length, items);
+    ranked.items.forEach((item, at) => {
+      const exact = dotRow(rows, item * factors, Float64Array.from(query), factors);
+      assert.equal(ranked.scores[at], exact, `k ${factors}, item ${item}`);
+    });
+  }
 });
