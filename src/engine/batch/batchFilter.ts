@@ -1,9 +1,9 @@
 import { ServiceError } from '../api/errors.js';
 import { GroupDataRegistry } from '../filter/groupData.js';
-import { itemEligibility, type FilterSources } from '../filter/itemEligibility.js';
+import { eligibleItems, type FilterSources } from '../filter/itemEligibility.js';
 import { openDatabase } from '../store/database.js';
 import type { FilterRecord } from '../store/filterRecords.js';
-import { ItemSet } from '../train/itemSet.js';
+import type { ItemSet } from '../train/itemSet.js';
 import type { TrainedModel } from '../train/model.js';
 
 /** A batch job's filter as the worker thread receives it: plain data, posted with the job. */
@@ -36,13 +36,12 @@ export class BatchLineFilter {
     return request ? new BatchLineFilter(request, model) : undefined;
   }
 
-  /** The model items the line may be answered with. */
+  /** The model items the line may be answered with (shared between lines: not to be changed). */
   eligibleFor(input: Readonly<Record<string, unknown>>): ItemSet {
     const filterValues = lineFilterValues(input['filterValues']);
     const userId = typeof input['userId'] === 'string' ? input['userId'] : undefined;
-    let verdict: Uint8Array;
     try {
-      verdict = itemEligibility(
+      return eligibleItems(
         this.sources,
         { filter: this.request.filter, filterValues, userId },
         this.model.itemIds,
@@ -51,7 +50,6 @@ export class BatchLineFilter {
       if (error instanceof ServiceError) throw new LineFilterProblem(error.message);
       throw error;
     }
-    return ItemSet.where(verdict.length, (item) => verdict[item] === 1);
   }
 
   close(): void {

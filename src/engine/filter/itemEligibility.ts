@@ -3,6 +3,7 @@ import { SERVICE_QUOTAS } from '../api/quotas.js';
 import type { EngineContext } from '../context.js';
 import type { FilterRecord } from '../store/filterRecords.js';
 import { recentEventsOfUser } from '../store/recordedDataRecords.js';
+import { ItemSet } from '../train/itemSet.js';
 import type { AttributeColumn, AttributeTable } from './attributeTable.js';
 import { parseFilterExpression, type FilterValue } from './filterExpression.js';
 import {
@@ -27,20 +28,51 @@ export interface FilterRequest {
 type BoundCondition = ResolvedCondition & { readonly values: readonly FilterValue[] };
 type BoundGroups = readonly (readonly BoundCondition[])[];
 
+/** User-independent verdicts kept per data snapshot and model: a bounded number of value combinations. */
+const MAX_KEPT_VERDICTS = 256;
+
 /**
- * Which of `itemIds` a filter lets through for one request: 1 = may be recommended. Clauses joined
- * with `|` apply one after the other (INCLUDE keeps only matching items, EXCLUDE removes them). A
- * placeholder left out of `filterValues` drops its condition from an EXCLUDE clause (a clause left
- * with none is skipped) and is an error in an INCLUDE clause, as the service documents. Batch jobs
- * and the runtime API both call this.
+ * Which of `itemIds` a filter lets through for one request. Clauses joined with `|` apply one after
+ * the other (INCLUDE keeps only matching items, EXCLUDE removes them). A placeholder left out of
+ * `filterValues` drops its condition from an EXCLUDE clause (a clause left with none is skipped) and
+ * is an error in an INCLUDE clause, as the service documents. Batch jobs and the runtime API both
+ * call this.
+ *
+ * A filter of Items clauses alone gives every user the same verdict, so it is kept per data snapshot,
+ * model and bound values, and the same set is returned to later requests: callers must not change it
+ * (copy it first).
  */
-export function itemEligibility(
+export function eligibleItems(
   ctx: FilterSources,
   request: FilterRequest,
   itemIds: readonly string[],
-): Uint8Array {
+): ItemSet {
   const group = ctx.groupData.get(request.filter.datasetGroupArn);
   const resolved = resolvedFilter(group, request.filter);
+  const perUser = resolved.clauses.some((clause) => clause.dataset !== 'Items' || clause.onlyIf);
+  if (perUser) return ItemSet.fromFlags(eligibilityFlags(ctx, group, resolved, request, itemIds));
+  let kept = group.derived.get('verdicts') as WeakMap<readonly string[], Map<string, ItemSet>> | undefined;
+  if (!kept) group.derived.set('verdicts', (kept = new WeakMap()));
+  let byKey = kept.get(itemIds);
+  if (!byKey) kept.set(itemIds, (byKey = new Map()));
+  const key = `${request.filter.arn}\u0000${request.filter.filterExpression}\u0000${JSON.stringify(request.filterValues ?? {})}`;
+  let verdict = byKey.get(key);
+  if (!verdict) {
+    verdict = ItemSet.fromFlags(eligibilityFlags(ctx, group, resolved, request, itemIds));
+    if (byKey.size >= MAX_KEPT_VERDICTS) byKey.clear();
+    byKey.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** The verdict as one flag per item: 1 = may be recommended. */
+function eligibilityFlags(
+  ctx: FilterSources,
+  group: GroupData,
+  resolved: ResolvedFilter,
+  request: FilterRequest,
+  itemIds: readonly string[],
+): Uint8Array {
   const eligible = new Uint8Array(itemIds.length).fill(1);
   resolved.clauses.forEach((clause, index) => {
     const where = bindGroups(clause.where, clause.action, request.filterValues);

@@ -2,7 +2,7 @@ import { InvalidInputException, RuntimeResourceNotFoundException } from '../api/
 import { validateArn } from '../api/arn.js';
 import type { EngineContext } from '../context.js';
 import { foldInUser } from '../events/userFolding.js';
-import { itemEligibility } from '../filter/itemEligibility.js';
+import { eligibleItems } from '../filter/itemEligibility.js';
 import { datasetGroupOfCampaignVersion } from '../store/datasetGroupContents.js';
 import { findFilter, type FilterRecord } from '../store/filterRecords.js';
 import { recentEventsOfUser, type StoredEvent } from '../store/recordedDataRecords.js';
@@ -77,10 +77,9 @@ export function personalizationFor(
   const groupArn = datasetGroupOf(ctx, deployment);
   const options: { eligible?: ItemSet; userVector?: Float32Array } = {};
   let cacheKey = '';
-  let allowed: Uint8Array | undefined;
   if (request.filterArn !== undefined) {
     const filter = requireServingFilter(ctx, request.filterArn, groupArn);
-    allowed = itemEligibility(
+    options.eligible = eligibleItems(
       ctx,
       { filter, filterValues: request.filterValues, userId: request.userId },
       model.itemIds,
@@ -96,8 +95,10 @@ export function personalizationFor(
       if (item !== undefined) weights.set(item, (weights.get(item) ?? 0) + 1);
     }
     if (weights.size > 0) {
-      allowed ??= new Uint8Array(model.itemIds.length).fill(1);
-      for (const item of weights.keys()) allowed[item] = 0;
+      // A filter's set may be shared with other requests: this user's copy leaves out their new items.
+      const eligible = options.eligible?.copy() ?? ItemSet.all(model.itemIds.length);
+      for (const item of weights.keys()) eligible.delete(item);
+      options.eligible = eligible;
       if (model.algorithm === 'user-personalization') {
         const user = deployment.recommender.userIndexOf(request.userId);
         if (user !== undefined)
@@ -108,10 +109,6 @@ export function personalizationFor(
         options.userVector = foldInUser(model, weights);
       }
     }
-  }
-  if (allowed) {
-    const verdict = allowed;
-    options.eligible = ItemSet.where(verdict.length, (item) => verdict[item] === 1);
   }
   return { options, cacheKey };
 }

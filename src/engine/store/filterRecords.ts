@@ -1,4 +1,4 @@
-import type { EngineDatabase } from './database.js';
+import { cachedStatement, type EngineDatabase } from './database.js';
 
 export type FilterStatus = 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'ACTIVE' | 'CREATE FAILED';
 
@@ -53,8 +53,9 @@ export function insertFilter(db: EngineDatabase, filter: FilterRecord): void {
   );
 }
 
+/** Runs on every filtered request: compiled once (a statement per call also cost each GC a weak handle). */
 export function findFilter(db: EngineDatabase, arn: string): FilterRecord | undefined {
-  const row = db.prepare('SELECT * FROM filters WHERE arn = ?').get(arn) as Row | undefined;
+  const row = cachedStatement(db, 'SELECT * FROM filters WHERE arn = ?').get(arn) as Row | undefined;
   return row ? fromRow(row) : undefined;
 }
 

@@ -17,6 +17,30 @@ export class ItemSet {
     return set;
   }
 
+  /** The items whose flag is 1. */
+  static fromFlags(flags: Uint8Array): ItemSet {
+    const set = new ItemSet(flags.length);
+    const { words } = set;
+    for (let item = 0; item < flags.length; item++)
+      if (flags[item] === 1) words[item >>> 5]! |= 1 << (item & 31);
+    return set;
+  }
+
+  /** Every item. */
+  static all(itemCount: number): ItemSet {
+    const set = new ItemSet(itemCount);
+    set.words.fill(0xffffffff);
+    const spare = set.words.length * 32 - itemCount;
+    if (spare > 0) set.words[set.words.length - 1] = 0xffffffff >>> spare;
+    return set;
+  }
+
+  copy(): ItemSet {
+    const set = new ItemSet(this.itemCount);
+    set.words.set(this.words);
+    return set;
+  }
+
   has(item: number): boolean {
     return (this.words[item >>> 5]! & (1 << (item & 31))) !== 0;
   }

@@ -17,7 +17,7 @@ export interface RecommendOptions {
   readonly exploration?: ExplorationSettings;
   /**
    * Only these items may be returned (ranked, explored or popular); all items when absent. The hook
-   * for filters: build it once per filter and model with `ItemSet.where`.
+   * for filters: `eligibleItems` builds it per filter, values and model.
    */
   readonly eligible?: ItemSet;
   /**

@@ -76,3 +76,29 @@ test('the WebAssembly dot products are dotRow-s bit for bit, whatever the factor
     });
   }
 });
+
+test('item sets from flags, of every item, and copies hold exactly their items', () => {
+  for (const count of [1, 31, 32, 33, 70]) {
+    const flags = Uint8Array.from({ length: count }, (_, item) => (item % 3 === 0 ? 1 : 0));
+    const fromFlags = ItemSet.fromFlags(flags);
+    const all = ItemSet.all(count);
+    const copy = fromFlags.copy();
+    copy.delete(0);
+    for (let item = 0; item < count; item++) {
+      assert.equal(fromFlags.has(item), item % 3 === 0);
+      assert.equal(all.has(item), true);
+      assert.equal(copy.has(item), item !== 0 && item % 3 === 0);
+    }
+    assert.equal(
+      all.words.reduce((bits, word) => bits + popCount(word), 0),
+      count,
+      'no bit past the last item',
+    );
+  }
+});
+
+function popCount(word: number): number {
+  let bits = 0;
+  for (let w = word >>> 0; w !== 0; w >>>= 1) bits += w & 1;
+  return bits;
+}
