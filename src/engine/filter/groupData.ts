@@ -155,9 +155,4 @@ export class GroupDataRegistry {
   userEventsVersion(datasetGroupArn: string, userId: string): number {
     return this.userEvents.get(`${datasetGroupArn}\u0000${userId}`) ?? 0;
   }
-
-  /** Part of a cached answer's key: changes whenever the group's data does. */
-  dataVersion(datasetGroupArn: string): string {
-    return this.get(datasetGroupArn).stamp;
-  }
 }

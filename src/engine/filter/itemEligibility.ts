@@ -46,8 +46,9 @@ export function eligibleItems(
   ctx: FilterSources,
   request: FilterRequest,
   itemIds: readonly string[],
+  /** The filter's dataset group's data, when the caller already has it. */
+  group: GroupData = ctx.groupData.get(request.filter.datasetGroupArn),
 ): ItemSet {
-  const group = ctx.groupData.get(request.filter.datasetGroupArn);
   const resolved = resolvedFilter(group, request.filter);
   const perUser = resolved.clauses.some((clause) => clause.dataset !== 'Items' || clause.onlyIf);
   if (perUser) return ItemSet.fromFlags(eligibilityFlags(ctx, group, resolved, request, itemIds));

@@ -79,12 +79,15 @@ export function personalizationFor(
   let cacheKey = '';
   if (request.filterArn !== undefined) {
     const filter = requireServingFilter(ctx, request.filterArn, groupArn);
+    // One look at the group's data stamp serves both the verdict and the cache key.
+    const filterGroup = ctx.groupData.get(filter.datasetGroupArn);
     options.eligible = eligibleItems(
       ctx,
       { filter, filterValues: request.filterValues, userId: request.userId },
       model.itemIds,
+      filterGroup,
     );
-    cacheKey += `${filter.arn}\u0000${JSON.stringify(request.filterValues ?? {})}\u0000${ctx.groupData.dataVersion(filter.datasetGroupArn)}`;
+    cacheKey += `${filter.arn}\u0000${JSON.stringify(request.filterValues ?? {})}\u0000${filterGroup.stamp}`;
   }
   if (request.userId !== undefined && groupArn !== undefined) {
     cacheKey += `\u0000${ctx.groupData.userEventsVersion(groupArn, request.userId)}`;

@@ -37,7 +37,19 @@ function fromRow(row: Row): FilterRecord {
   };
 }
 
+/**
+ * Filter records read on the request path, per database; every write below clears its database's
+ * entries. Filters are written only through this module, and only by the process that owns the
+ * state dir, so a kept record is never stale.
+ */
+const recordsRead = new WeakMap<EngineDatabase, Map<string, FilterRecord | undefined>>();
+
+function forgetRead(db: EngineDatabase): void {
+  recordsRead.get(db)?.clear();
+}
+
 export function insertFilter(db: EngineDatabase, filter: FilterRecord): void {
+  forgetRead(db);
   db.prepare(
     `INSERT INTO filters (arn, name, dataset_group_arn, filter_expression, status, failure_reason, created, updated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -53,10 +65,20 @@ export function insertFilter(db: EngineDatabase, filter: FilterRecord): void {
   );
 }
 
-/** Runs on every filtered request: compiled once (a statement per call also cost each GC a weak handle). */
+/**
+ * Runs on every filtered request: answered from the records read before when it can (a query cost
+ * about 11 µs), else with a statement compiled once (one per call also left each scavenge thousands
+ * of weak handles to clear).
+ */
 export function findFilter(db: EngineDatabase, arn: string): FilterRecord | undefined {
+  let read = recordsRead.get(db);
+  if (!read) recordsRead.set(db, (read = new Map()));
+  if (read.has(arn)) return read.get(arn);
   const row = cachedStatement(db, 'SELECT * FROM filters WHERE arn = ?').get(arn) as Row | undefined;
-  return row ? fromRow(row) : undefined;
+  const record = row ? fromRow(row) : undefined;
+  // Unknown ARNs are not kept: a request's ARN is the caller's to choose, and the map would grow.
+  if (record) read.set(arn, record);
+  return record;
 }
 
 /** Oldest first, optionally of one dataset group. */
@@ -80,9 +102,11 @@ export function countFilters(db: EngineDatabase, datasetGroupArn: string): numbe
 }
 
 export function setFilterStatus(db: EngineDatabase, arn: string, status: FilterStatus, now: number): void {
+  forgetRead(db);
   db.prepare('UPDATE filters SET status = ?, updated = ? WHERE arn = ?').run(status, now, arn);
 }
 
 export function deleteFilter(db: EngineDatabase, arn: string): void {
+  forgetRead(db);
   db.prepare('DELETE FROM filters WHERE arn = ?').run(arn);
 }

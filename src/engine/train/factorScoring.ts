@@ -14,8 +14,9 @@ export interface RankedItems {
  * contiguous block ordered by descending vector norm, and by Cauchy–Schwarz no item can score above
  * ‖query‖·‖item‖; so the scan stops as soon as that bound falls below the k-th best score found so far.
  * With 25 results on MovieLens-small that is after about 15% of the items. Answers are the same as a
- * full scan's, ties included (equal scores go to the lower item index). The dot products run in
- * WebAssembly SIMD a run of rows at a time (scoringKernel.ts), bit-identical to `dotRow`.
+ * full scan's, ties included (equal scores go to the lower item index). The dot products of the rows
+ * that pass the exclusion and filter checks run in WebAssembly SIMD, up to 64 rows a call
+ * (scoringKernel.ts), bit-identical to `dotRow`; rows a filter leaves out are never scored.
  */
 export class FactorScorer {
   readonly factors: number;
@@ -42,7 +43,7 @@ export class FactorScorer {
     );
     this.norms = Float64Array.from(this.order, (item) => itemNorms[item]!);
     this.dots = new RowDots(factors, this.itemCount);
-    const block = this.dots.rows;
+    const block = this.dots.factors;
     this.order.forEach((item, position) =>
       block.set(itemFactors.subarray(item * factors, (item + 1) * factors), position * factors),
     );
@@ -66,21 +67,30 @@ export class FactorScorer {
     const heap = new BoundedScoreHeap(Math.max(0, Math.min(k, itemCount)));
     const excludedWords = excluded.words;
     const eligibleWords = eligible?.words;
-    const scores = dots.out;
+    const { rows, out } = dots;
+    // Rows that pass the item checks are scored in batches; each is offered in scan order and the
+    // bound is checked again as it is, so the answer is the one-at-a-time scan's.
     let position = 0;
     scan: while (position < itemCount) {
-      const start = position;
-      const end = Math.min(start + ROWS_PER_CALL, itemCount);
-      if (heap.full && (heap.capacity === 0 || queryNorm * norms[start]! < heap.worstScore)) break;
-      dots.dots(start, end);
-      for (; position < end; position++) {
-        if (heap.full && queryNorm * norms[position]! < heap.worstScore) break scan;
+      let count = 0;
+      for (; position < itemCount && count < ROWS_PER_CALL; position++) {
+        if (heap.full && (heap.capacity === 0 || queryNorm * norms[position]! < heap.worstScore)) {
+          position = itemCount;
+          break;
+        }
         const item = order[position]!;
         const word = item >>> 5;
         const bit = 1 << (item & 31);
         if ((excludedWords[word]! & bit) !== 0) continue;
         if (eligibleWords !== undefined && (eligibleWords[word]! & bit) === 0) continue;
-        heap.offer(scores[position - start]!, item);
+        rows[count++] = position;
+      }
+      if (count === 0) continue;
+      dots.dotsAt(count);
+      for (let j = 0; j < count; j++) {
+        const at = rows[j]!;
+        if (heap.full && queryNorm * norms[at]! < heap.worstScore) break scan;
+        heap.offer(out[j]!, order[at]!);
       }
     }
     return heap.drain();

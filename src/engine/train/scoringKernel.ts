@@ -18,22 +18,22 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** Rows scored per call: enough to pay for the call, few enough that a pruned scan wastes little. */
+/** Rows scored per call at most: enough to pay for the call, few enough that a pruned scan wastes little. */
 export const ROWS_PER_CALL = 64;
 
 const PAGE = 65_536;
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
 /**
- * dots(from, to): out[r − from] = row r · query for rows from ≤ r < to. The addresses depend only on
- * k (every scorer's memory is laid out the same way) and are baked in; the k loop is unrolled with
- * the query held in locals.
+ * dotsAt(count): out[j] = row[rows[j]] · query for j < count. The addresses depend only on k (every
+ * scorer's memory is laid out the same way) and are baked in; the k loop is unrolled with the query
+ * held in locals.
  */
 function dotsFunction(k: number): FunctionBody {
-  const { queryAt, outAt, rowsAt } = layout(k);
-  const f = new FunctionBody([I32, I32]);
-  const [from, to] = [0, 1];
-  const [row, out, end] = [f.local(I32), f.local(I32), f.local(I32)];
+  const { queryAt, outAt, indexAt, rowsAt } = layout(k);
+  const f = new FunctionBody([I32]);
+  const count = 0;
+  const [j, row] = [f.local(I32), f.local(I32)];
   const [lo, hi] = [f.local(V128), f.local(V128)];
   const s0 = f.local(F64);
   const groups = Math.floor(k / 4);
@@ -46,23 +46,19 @@ function dotsFunction(k: number): FunctionBody {
       .simdMem(SIMD.load, 3)
       .set(qhi);
   });
-  // row = rowsAt + from · k · 4, stepping to end = rowsAt + to · k · 4; out advances with it.
-  f.get(from)
-    .i32(k * 4)
-    .op(OP.i32Mul)
-    .i32(rowsAt)
-    .op(OP.i32Add)
-    .set(row);
-  f.get(to)
-    .i32(k * 4)
-    .op(OP.i32Mul)
-    .i32(rowsAt)
-    .op(OP.i32Add)
-    .set(end);
-  f.i32(outAt).set(out);
-  f.block(() =>
-    f.loop(() => {
-      f.get(row).get(end).op(OP.i32GeS).brIf(1);
+  f.forRange(
+    j,
+    () => f.i32(0),
+    () => f.get(count),
+    1,
+    () => {
+      // row = rowsAt + rows[j] · k · 4
+      f.get(j).i32(2).op(OP.i32Shl).mem(OP.i32Load, 2, indexAt);
+      f.i32(k * 4)
+        .op(OP.i32Mul)
+        .i32(rowsAt)
+        .op(OP.i32Add)
+        .set(row);
       f.f64(0).simd(SIMD.f64x2Splat).set(lo);
       f.f64(0).simd(SIMD.f64x2Splat).set(hi);
       query.forEach(([qlo, qhi], g) => {
@@ -89,26 +85,22 @@ function dotsFunction(k: number): FunctionBody {
           .op(OP.f64Add)
           .set(s0);
       }
-      f.get(out);
+      // out[j] = (s0 + s1) + (s2 + s3)
+      f.get(j).i32(3).op(OP.i32Shl);
       f.get(s0).get(lo).lane(1).op(OP.f64Add);
       f.get(hi).lane(0).get(hi).lane(1).op(OP.f64Add);
-      f.op(OP.f64Add).mem(OP.f64Store, 3);
-      f.get(out).i32(8).op(OP.i32Add).set(out);
-      f.get(row)
-        .i32(k * 4)
-        .op(OP.i32Add)
-        .set(row);
-      f.br(0);
-    }),
+      f.op(OP.f64Add).mem(OP.f64Store, 3, outAt);
+    },
   );
   return f;
 }
 
-/** A scorer's memory: the query, the output window, then the rows. */
-function layout(k: number): { queryAt: number; outAt: number; rowsAt: number } {
+/** A scorer's memory: the query, the output window, the row numbers to score, then the rows. */
+function layout(k: number): { queryAt: number; outAt: number; indexAt: number; rowsAt: number } {
   const queryAt = 0;
   const outAt = queryAt + roundUp(k, 4) * 8;
-  return { queryAt, outAt, rowsAt: outAt + ROWS_PER_CALL * 8 };
+  const indexAt = outAt + ROWS_PER_CALL * 8;
+  return { queryAt, outAt, indexAt, rowsAt: indexAt + ROWS_PER_CALL * 4 };
 }
 
 /** Compiled modules by factor count, shared by every scorer with that many factors. */
@@ -117,34 +109,37 @@ const modules = new Map<number, object>();
 function dotsModule(k: number): object {
   let compiled = modules.get(k);
   if (!compiled) {
-    compiled = new wasm.Module(encodeModule([{ name: 'dots', body: dotsFunction(k), exported: true }]));
+    compiled = new wasm.Module(encodeModule([{ name: 'dotsAt', body: dotsFunction(k), exported: true }]));
     modules.set(k, compiled);
   }
   return compiled;
 }
 
 /**
- * One model's item factor rows in WebAssembly memory, with a query slot and an output window:
- * `dots(from, to)` leaves `out[0 … to − from)` = rows' dot products with `query`.
+ * One model's item factor rows in WebAssembly memory, with a query slot and windows for the row
+ * numbers to score and their scores: `dotsAt(count)` leaves `out[j]` = row `rows[j]` · `query`.
  */
 export class RowDots {
-  /** The rows, `k` f32 each, in the order given to the constructor. */
-  readonly rows: Float32Array;
-  /** The query: write `k` numbers before calling `dots`. */
+  /** The factor rows, `k` f32 each, in the order given to the constructor. */
+  readonly factors: Float32Array;
+  /** The query: write `k` numbers before calling `dotsAt`. */
   readonly query: Float64Array;
-  /** The last call's scores. */
+  /** Which rows the next call scores (`ROWS_PER_CALL` at most). */
+  readonly rows: Int32Array;
+  /** The last call's scores, in the order of `rows`. */
   readonly out: Float64Array;
-  readonly dots: (from: number, to: number) => void;
+  readonly dotsAt: (count: number) => void;
 
   constructor(k: number, rowCount: number) {
     const at = layout(k);
     const memory = new wasm.Memory({ initial: Math.ceil((at.rowsAt + rowCount * k * 4) / PAGE) || 1 });
-    const { dots } = new wasm.Instance(dotsModule(k), { env: { memory } }).exports as {
-      dots: (from: number, to: number) => void;
+    const { dotsAt } = new wasm.Instance(dotsModule(k), { env: { memory } }).exports as {
+      dotsAt: (count: number) => void;
     };
-    this.dots = dots;
-    this.rows = new Float32Array(memory.buffer, at.rowsAt, rowCount * k);
+    this.dotsAt = dotsAt;
+    this.factors = new Float32Array(memory.buffer, at.rowsAt, rowCount * k);
     this.query = new Float64Array(memory.buffer, at.queryAt, k);
+    this.rows = new Int32Array(memory.buffer, at.indexAt, ROWS_PER_CALL);
     this.out = new Float64Array(memory.buffer, at.outAt, ROWS_PER_CALL);
   }
 }
