@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { capMessage } from '../../shared/echo.js';
 import type { EngineContext } from '../context.js';
+import { expectBulkDataCommit } from '../store/datasetGroupContents.js';
 import { setImportJobStatus } from '../store/datasetImportJobRecords.js';
 import { INTERRUPTED } from '../store/recovery.js';
 import type { ImportRequest } from './datasetImport.js';
@@ -75,6 +76,7 @@ function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
     let versionId: number | undefined;
     let settled = false;
     let committing = false;
+    let endCommit = (): void => undefined;
     let stopReason: string | undefined;
     const stop = (reason: string): void => {
       if (committing || settled || stopReason) return;
@@ -105,16 +107,21 @@ function runWorker(ctx: EngineContext, data: ImportWorkerData): Promise<void> {
       else if (message.type === 'written') {
         if (stopReason) return;
         committing = true;
+        // From here until the worker says it committed (or is gone), serving re-reads the data stamp.
+        endCommit = expectBulkDataCommit(ctx.db);
         const commit: ImportCommitMessage = { type: 'commit', now: ctx.now() };
         worker.postMessage(commit);
-      } else if (message.type === 'committed') settled = true;
-      else fail(message.reason, false);
+      } else if (message.type === 'committed') {
+        settled = true;
+        endCommit();
+      } else fail(message.reason, false);
     });
     worker.on('error', (error) => {
       ctx.logger.error({ err: error, job: data.jobArn }, 'import worker crashed');
       fail(`The import stopped on an internal error: ${error.message}`, true);
     });
     worker.on('exit', () => {
+      endCommit();
       clearTimeout(timer);
       ctx.importRuns.delete(run);
       fail(stopReason ?? 'The import worker stopped before finishing.', true);

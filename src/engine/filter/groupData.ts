@@ -1,5 +1,10 @@
 import { readDatasetTable } from '../data/datasetTable.js';
-import { bulkDataStamp, groupDatasets, type GroupDataset } from '../store/datasetGroupContents.js';
+import {
+  bulkDataGeneration,
+  bulkDataStamp,
+  groupDatasets,
+  type GroupDataset,
+} from '../store/datasetGroupContents.js';
 import type { EngineDatabase } from '../store/database.js';
 import { listRecords, usersWithRecordedEvents } from '../store/recordedDataRecords.js';
 import { buildAttributeTable, type AttributeTable } from './attributeTable.js';
@@ -103,12 +108,15 @@ export function newestPerType(list: readonly FilterInteraction[], perType: numbe
 }
 
 /**
- * Every dataset group's `GroupData`, checked against the data's stamp on each use (one small query)
- * so that an import's commit, even from a worker thread, is seen by the next request.
+ * Every dataset group's `GroupData`, checked against the data's stamp (one small query) whenever it
+ * may have changed, so that an import's commit, even from a worker thread, is seen by the next
+ * request; see `bulkDataGeneration` for how "may have changed" is known without the query.
  */
 export class GroupDataRegistry {
   private readonly groups = new Map<string, GroupData>();
   private readonly recordedGeneration = new Map<string, number>();
+  /** Per group, the bulk data generation and recorded-records count its stamp was last read at. */
+  private readonly checked = new Map<string, { generation: number; recorded: number }>();
   private readonly userEvents = new Map<string, number>();
   /** Per group, the users with recorded events: loaded once, then kept by `userEventsRecorded`. */
   private readonly usersWithEvents = new Map<string, Set<string>>();
@@ -116,12 +124,19 @@ export class GroupDataRegistry {
   constructor(private readonly db: EngineDatabase) {}
 
   get(datasetGroupArn: string): GroupData {
-    const stamp = `${bulkDataStamp(this.db, datasetGroupArn)}#${this.recordedGeneration.get(datasetGroupArn) ?? 0}`;
+    const recorded = this.recordedGeneration.get(datasetGroupArn) ?? 0;
+    const generation = bulkDataGeneration(this.db);
     let data = this.groups.get(datasetGroupArn);
+    const seen = this.checked.get(datasetGroupArn);
+    // Nothing that changes the bulk data stamp happened since it was last read: no query.
+    if (data && generation !== undefined && seen?.generation === generation && seen.recorded === recorded)
+      return data;
+    const stamp = `${bulkDataStamp(this.db, datasetGroupArn)}#${recorded}`;
     if (data?.stamp !== stamp) {
       data = new GroupData(this.db, groupDatasets(this.db, datasetGroupArn), stamp);
       this.groups.set(datasetGroupArn, data);
     }
+    if (generation !== undefined) this.checked.set(datasetGroupArn, { generation, recorded });
     return data;
   }
 

@@ -27,6 +27,59 @@ export function groupDatasets(db: EngineDatabase, datasetGroupArn: string): Map<
 }
 
 /**
+ * What can change a group's bulk data stamp, per connection: this connection's writes to datasets
+ * and their current versions (counted by the functions that make them), and commits by another
+ * connection that this one was told to expect (an import worker's, between the engine telling it to
+ * commit and hearing it did). While none is expected, an unchanged count means an unchanged stamp,
+ * so the request path need not query it: that query cost a filtered request 40-170 µs at 500
+ * requests/s.
+ */
+interface BulkDataWatch {
+  generation: number;
+  expectedCommits: number;
+}
+
+const watches = new WeakMap<EngineDatabase, BulkDataWatch>();
+
+function watchOf(db: EngineDatabase): BulkDataWatch {
+  let watch = watches.get(db);
+  if (!watch) watches.set(db, (watch = { generation: 0, expectedCommits: 0 }));
+  return watch;
+}
+
+/** This connection changed a group's datasets or a dataset's current version. */
+export function noteBulkDataChange(db: EngineDatabase): void {
+  watchOf(db).generation++;
+}
+
+/**
+ * Another connection may commit bulk data from now until the returned function is called (at most
+ * once matters; later calls do nothing).
+ */
+export function expectBulkDataCommit(db: EngineDatabase): () => void {
+  const watch = watchOf(db);
+  watch.expectedCommits++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    watch.expectedCommits--;
+    watch.generation++;
+  };
+}
+
+/**
+ * Equal to an earlier value only if no group's bulk data stamp can have changed in between;
+ * undefined while another connection may be committing, when only `bulkDataStamp` can tell. A
+ * connection told of no other's commits sees its own writes only (a batch job's filter works on
+ * the data as it was when the job read it).
+ */
+export function bulkDataGeneration(db: EngineDatabase): number | undefined {
+  const watch = watchOf(db);
+  return watch.expectedCommits > 0 ? undefined : watch.generation;
+}
+
+/**
  * A stamp that changes whenever the bulk data of any of the group's datasets changes (an import
  * commits a new version), so caches built from that data know when to rebuild.
  */

@@ -1,5 +1,6 @@
 import type { DatasetType } from '../data/schemaRules.js';
 import type { EngineDatabase } from './database.js';
+import { noteBulkDataChange } from './datasetGroupContents.js';
 
 /** A dataset as stored. Its data lives elsewhere (the importer's tables); this is the resource. */
 export interface DatasetRecord {
@@ -38,6 +39,7 @@ function fromRow(row: DatasetRow): DatasetRecord {
 }
 
 export function insertDataset(db: EngineDatabase, record: DatasetRecord): void {
+  noteBulkDataChange(db);
   db.prepare(
     `INSERT INTO datasets (arn, name, dataset_group_arn, dataset_type, schema_arn, status, created, updated)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -78,6 +80,7 @@ export function countDatasetsUsingSchema(db: EngineDatabase, schemaArn: string):
 
 /** Removes the dataset with its import job history, which the service deletes along with it. */
 export function deleteDataset(db: EngineDatabase, arn: string): void {
+  noteBulkDataChange(db);
   db.transaction(() => {
     db.prepare('DELETE FROM dataset_import_jobs WHERE dataset_arn = ?').run(arn);
     db.prepare('DELETE FROM datasets WHERE arn = ?').run(arn);

@@ -1,5 +1,6 @@
 import type { ColumnChunk, ColumnKind } from '../data/columnBuilders.js';
 import type { EngineDatabase } from './database.js';
+import { noteBulkDataChange } from './datasetGroupContents.js';
 
 /** A column of a stored dataset version, in schema order. */
 export interface StoredColumn {
@@ -91,6 +92,7 @@ export function commitVersion(
     readonly now: number;
   },
 ): void {
+  noteBulkDataChange(db);
   const version = db
     .prepare(`SELECT row_count FROM dataset_versions WHERE id = ? AND state = 'writing'`)
     .get(commit.versionId) as { row_count: number } | undefined;
@@ -178,6 +180,7 @@ export function readColumnChunks(
 
 /** Deletes a dataset's data; call when the dataset itself is deleted. */
 export function deleteDatasetData(db: EngineDatabase, datasetArn: string): void {
+  noteBulkDataChange(db);
   db.transaction(() => {
     db.prepare(
       `DELETE FROM dataset_chunks WHERE version_id IN (SELECT id FROM dataset_versions WHERE dataset_arn = ?)`,

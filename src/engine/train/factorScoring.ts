@@ -27,6 +27,10 @@ export class FactorScorer {
   private readonly norms: Float64Array;
   /** Item factors in scan order, `factors` per item, and the query, in WebAssembly memory. */
   private readonly dots: RowDots;
+  /** Scan position of each item. */
+  private readonly positionOf: Int32Array;
+  /** Per eligible set: the positions of its items in scan order when it is sparse, else null. */
+  private readonly sparseScans = new WeakMap<ItemSet, Int32Array | null>();
 
   constructor(
     private readonly itemFactors: Float32Array,
@@ -42,6 +46,8 @@ export class FactorScorer {
       (a, b) => itemNorms[b]! - itemNorms[a]! || a - b,
     );
     this.norms = Float64Array.from(this.order, (item) => itemNorms[item]!);
+    this.positionOf = new Int32Array(this.itemCount);
+    this.order.forEach((item, position) => (this.positionOf[item] = position));
     this.dots = new RowDots(factors, this.itemCount);
     const block = this.dots.factors;
     this.order.forEach((item, position) =>
@@ -51,7 +57,8 @@ export class FactorScorer {
 
   /**
    * The `k` best items for a query vector (a user's factors, or an item's for similar items), best
-   * first. Items in `excluded` are skipped; with `eligible`, only items in it are considered.
+   * first. Items in `excluded` are skipped; with `eligible`, only items in it are considered (a set
+   * must not change once used here: a sparse one's scan positions are kept with it).
    */
   topK(
     vector: ArrayLike<number>,
@@ -70,12 +77,16 @@ export class FactorScorer {
     const { rows, out } = dots;
     // Rows that pass the item checks are scored in batches; each is offered in scan order and the
     // bound is checked again as it is, so the answer is the one-at-a-time scan's.
-    let position = 0;
-    scan: while (position < itemCount) {
+    // A sparse filter's items are visited alone instead of passing over the whole catalogue.
+    const scan = eligible && this.sparseScan(eligible);
+    const end = scan ? scan.length : itemCount;
+    let cursor = 0;
+    scan: while (cursor < end) {
       let count = 0;
-      for (; position < itemCount && count < ROWS_PER_CALL; position++) {
+      for (; cursor < end && count < ROWS_PER_CALL; cursor++) {
+        const position = scan ? scan[cursor]! : cursor;
         if (heap.full && (heap.capacity === 0 || queryNorm * norms[position]! < heap.worstScore)) {
-          position = itemCount;
+          cursor = end;
           break;
         }
         const item = order[position]!;
@@ -96,6 +107,26 @@ export class FactorScorer {
     return heap.drain();
   }
 
+  /** The scan positions of a set holding at most an eighth of the items, ascending; null for a larger one. */
+  private sparseScan(eligible: ItemSet): Int32Array | null {
+    let positions = this.sparseScans.get(eligible);
+    if (positions === undefined) {
+      positions = null;
+      const { words } = eligible;
+      let count = 0;
+      for (let w = 0; w < words.length; w++) count += bitCount(words[w]!);
+      if (count <= this.itemCount / 8) {
+        positions = new Int32Array(count);
+        let next = 0;
+        for (let item = 0; item < this.itemCount; item++)
+          if ((words[item >>> 5]! & (1 << (item & 31))) !== 0) positions[next++] = this.positionOf[item]!;
+        positions.sort();
+      }
+      this.sparseScans.set(eligible, positions);
+    }
+    return positions;
+  }
+
   /** The score of one item for a query vector. */
   score(vector: ArrayLike<number>, offset: number, item: number): number {
     return dotRow(this.itemFactors, item * this.factors, this.loadQuery(vector, offset), this.factors);
@@ -112,4 +143,10 @@ function squaredNorm(values: ArrayLike<number>, offset: number, length: number):
   let sum = 0;
   for (let f = 0; f < length; f++) sum += values[offset + f]! * values[offset + f]!;
   return sum;
+}
+
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }

@@ -31,7 +31,9 @@ test('the pruned top-k returns exactly the full scan-s items and scores, ties to
   for (let q = 0; q < 40; q++) {
     const query = Float32Array.from({ length: FACTORS }, () => random() - 0.5);
     const excluded = ItemSet.where(ITEMS, () => random() < 0.2);
-    const eligible = q % 2 === 0 ? ItemSet.where(ITEMS, () => random() < 0.7) : undefined;
+    // Dense and sparse filters (a sparse one is scanned through its own positions), and none.
+    const density = [0.7, 0.05, 0][q % 3]!;
+    const eligible = density > 0 ? ItemSet.where(ITEMS, () => random() < density) : undefined;
     for (const k of [0, 1, 25, ITEMS]) {
       const ranked = scorer.topK(query, 0, k, excluded, eligible);
       const keep = (item: number) => !excluded.has(item) && (eligible?.has(item) ?? true);
