@@ -10,7 +10,7 @@
  */
 import type { CsrMatrix, InteractionMatrix } from './interactionMatrix.js';
 import { throwIfStopped, type TrainingControl } from './trainingControl.js';
-import { F64, FunctionBody, I32, OP, SIMD, V128, encodeModule } from './wasmEmitter.js';
+import { F64, FunctionBody, I32, OP, SIMD, V128, encodeModule, wasm } from './wasmEmitter.js';
 
 /** Function indices for `call`: the order of the list given to encodeModule. */
 const GEMV = 1;
@@ -370,14 +370,6 @@ function solveRowsFunction(): FunctionBody {
   );
   return f;
 }
-
-/** The part of the WebAssembly API used here (the compiler's libs here have no DOM typings). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 

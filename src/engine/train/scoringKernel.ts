@@ -8,15 +8,7 @@
  * and the sums added as (s0 + s1) + (s2 + s3). So every score is bit-identical to `dotRow`'s, and the
  * pruned top-k stays exactly the full scan's.
  */
-import { F64, FunctionBody, I32, OP, SIMD, V128, encodeModule } from './wasmEmitter.js';
-
-/** The part of the WebAssembly API used here (the compiler's libs here have no DOM typings). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import { F64, FunctionBody, I32, OP, SIMD, V128, encodeModule, wasm } from './wasmEmitter.js';
 
 /** Rows scored per call at most: enough to pay for the call, few enough that a pruned scan wastes little. */
 export const ROWS_PER_CALL = 64;

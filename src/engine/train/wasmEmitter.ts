@@ -4,6 +4,14 @@
  * be generated in TypeScript at load time, so no toolchain or committed binary is needed.
  */
 
+/** The part of the WebAssembly API the kernels use (the compiler's libs here have no DOM typings). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** Value types as encoded in the binary format. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
