@@ -72,7 +72,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: EngineContext):
       if (itemList === undefined) {
         itemList = recommend(deployment, input, numResults, personalization.options);
         if (metadata) itemList = withItemMetadata(itemList, metadata.table, metadata.columns);
-        deployment.answers.set(key, itemList);
+        deployment.answers.offer(key, itemList);
       }
       return await reply
         .type(JSON_CONTENT)
