@@ -72,6 +72,7 @@ export class FactorScorer {
     // Rounding may put a computed dot product a hair above the exact bound; the slack covers it.
     const queryNorm = Math.sqrt(squaredNorm(query, 0, factors)) * (1 + 1e-9);
     const heap = new BoundedScoreHeap(Math.max(0, Math.min(k, itemCount)));
+    if (heap.capacity === 0) return heap.drain();
     const excludedWords = excluded.words;
     const eligibleWords = eligible?.words;
     const { rows, out } = dots;
@@ -80,12 +81,15 @@ export class FactorScorer {
     // A sparse filter's items are visited alone instead of passing over the whole catalogue.
     const scan = eligible && this.sparseScan(eligible);
     const end = scan ? scan.length : itemCount;
+    // The kept list's worst score, once it is full (-Infinity before): most rows score below it and
+    // are turned away here, without a call into the heap.
+    let worst = -Infinity;
     let cursor = 0;
     scan: while (cursor < end) {
       let count = 0;
       for (; cursor < end && count < ROWS_PER_CALL; cursor++) {
         const position = scan ? scan[cursor]! : cursor;
-        if (heap.full && (heap.capacity === 0 || queryNorm * norms[position]! < heap.worstScore)) {
+        if (queryNorm * norms[position]! < worst) {
           cursor = end;
           break;
         }
@@ -100,8 +104,12 @@ export class FactorScorer {
       dots.dotsAt(count);
       for (let j = 0; j < count; j++) {
         const at = rows[j]!;
-        if (heap.full && queryNorm * norms[at]! < heap.worstScore) break scan;
-        heap.offer(out[j]!, order[at]!);
+        if (queryNorm * norms[at]! < worst) break scan;
+        const score = out[j]!;
+        // Equal to the worst kept: the heap decides by item index.
+        if (score < worst) continue;
+        heap.offer(score, order[at]!);
+        if (heap.full) worst = heap.worstScore;
       }
     }
     return heap.drain();
