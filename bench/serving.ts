@@ -105,7 +105,8 @@ try {
     JSON.stringify({ campaignArn, userId: data.users[next++ % data.users.length], numResults: 25 });
   const helloRequest = () => '{}';
 
-  // With the answer cache: after the warm-up every (user, numResults) pair is a repeat.
+  // With the answer cache: the warm-up asks for every (user, numResults) pair many times, so each is
+  // kept (from its second request) and every request after it is a repeat.
   await load(engine, '/recommendations', recommendation); // warm-up: models load, JIT settles
   await load(hello, '/hello', helloRequest);
   const helloRuns: LoadResult[] = [];
