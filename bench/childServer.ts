@@ -46,3 +46,31 @@ export function cpuMicros(child: ChildProcess): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Starts a meter of the CPU time the hypervisor gave to other guests ("steal" in Linux's
+ * `/proc/stat`); the function it returns gives the stolen share of all CPU time since, in percent
+ * (undefined elsewhere). On this shared machine, runs of the same code with a few percent stolen
+ * had several times the tail latency of runs with none, so the benches report it beside their figures.
+ */
+export function stealMeter(): () => number | undefined {
+  const read = () => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]!
+        .trim()
+        .split(/\s+/)
+        .slice(1, 9)
+        .map(Number);
+      return { steal: fields[7]!, total: fields.reduce((sum, value) => sum + value, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    if (!start || !end || end.total <= start.total) return undefined;
+    return Number(((100 * (end.steal - start.steal)) / (end.total - start.total)).toFixed(2));
+  };
+}

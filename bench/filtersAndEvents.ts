@@ -38,7 +38,7 @@ import {
   trainVersion,
 } from './benchResources.js';
 import { numberOption } from './benchOptions.js';
-import { startEngineChild } from './childServer.js';
+import { startEngineChild, stealMeter } from './childServer.js';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 
 const MOVIES = '/work/shared/data/movielens-small/movies.csv';
@@ -107,6 +107,7 @@ if (!movieLens || !existsSync(MOVIES)) {
   process.exit(1);
 }
 const loadBefore = loadavg()[0] ?? NaN;
+const stolen = stealMeter();
 const stateDir = mkdtempSync(join(tmpdir(), 'filters-bench-'));
 const dataRoot = join(stateDir, 'data');
 const engine = await startEngineChild(stateDir);
@@ -256,6 +257,8 @@ try {
   const report = {
     data: `MovieLens-small: ${movieLens.rows} ratings, ${movieLens.users.length} users, ${items.genres.length} genres`,
     loadAverage: [loadBefore, loadavg()[0] ?? NaN].map((average) => Number(average.toFixed(2))),
+    /** Percent of the machine's CPU time the hypervisor gave to other guests during the bench. */
+    stolenCpuPercent: stolen(),
     rate: RATE,
     secondsPerRun: SECONDS,
     runs: RUNS,

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ENGINE_LIMITS } from '../src/engine/context.js';
 import { numberOption } from './benchOptions.js';
-import { cpuMicros, startChildServer, stopChild } from './childServer.js';
+import { cpuMicros, startChildServer, stealMeter, stopChild } from './childServer.js';
 import type { ChildProcess } from 'node:child_process';
 import { steadyLoad, type SteadyLoadResult } from './steadyLoad.js';
 import {
@@ -94,6 +94,7 @@ const startEngineServer = (answerCacheBytes: number) =>
   startChildServer('dist/bench/engineServer.js', [stateDir, String(answerCacheBytes)]);
 
 const loadBefore = loadavg()[0] ?? NaN;
+const stolen = stealMeter();
 const stateDir = mkdtempSync(join(tmpdir(), 'serving-bench-'));
 const data = movieLensOrShopInteractions();
 const hello = await startChildServer('dist/bench/helloServer.js', []);
@@ -153,6 +154,8 @@ try {
     data: `${data.source}: ${data.users.length} users; numResults 25, users in turn`,
     // Other work on the machine skews latency most: the 1-minute load average before and after.
     loadAverage: [loadBefore, loadavg()[0] ?? NaN].map((average) => Number(average.toFixed(2))),
+    /** Percent of the machine's CPU time the hypervisor gave to other guests during the bench. */
+    stolenCpuPercent: stolen(),
     connections: CONNECTIONS,
     secondsPerRun: SECONDS,
     runs: RUNS,
