@@ -131,8 +131,9 @@ console.log(
       data: data.source,
       users: data.users.length,
       campaigns: campaigns.length,
-      // numResults tops out at 500, so requests stay distinct up to 25 × users × 491.
-      distinctRequests: Math.min(REQUESTS, campaigns.length * data.users.length * 491),
+      requests: REQUESTS,
+      // Each is sent twice; numResults tops out at 500, so requests stay distinct up to 25 × users × 491.
+      distinctRequests: Math.min(Math.ceil(REQUESTS / 2), campaigns.length * data.users.length * 491),
       runs,
       peakRatioToBaseline:
         withCache && baseline ? Number((withCache.peakRssMiB / baseline.peakRssMiB).toFixed(2)) : NaN,
