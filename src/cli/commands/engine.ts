@@ -82,7 +82,10 @@ export function registerEngineCommand(program: Command, io: CliIo): void {
         .argParser(positive('--max-connections', true)),
     )
     .addOption(
-      new Option('--answer-cache-mb <MiB>', 'memory for computed answers, all campaigns together')
+      new Option(
+        '--answer-cache-mb <MiB>',
+        'memory for computed answers, all campaigns together; an answer is kept from the second time its request comes',
+      )
         .default(DEFAULT_ENGINE_LIMITS.answerCacheBytes / 1024 / 1024)
         .argParser(positive('--answer-cache-mb')),
     )
