@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FactorScorer } from '../../../src/engine/train/factorScoring.js';
 import { ItemSet } from '../../../src/engine/train/itemSet.js';
 import { dotRow } from '../../../src/engine/train/kernels.js';
+import { ROWS_PER_CALL, RowDots } from '../../../src/engine/train/scoringKernel.js';
 import { topK } from '../../../src/engine/train/topK.js';
 import { seededRandom } from '../../../src/shared/random.js';
 
@@ -76,6 +77,29 @@ test('the WebAssembly dot products are dotRow-s bit for bit, whatever the factor
       const exact = dotRow(rows, item * factors, Float64Array.from(query), factors);
       assert.equal(ranked.scores[at], exact, `k ${factors}, item ${item}`);
     });
+  }
+});
+
+test('the kernel scores any number of rows in a call, odd or even, in any order', () => {
+  for (const factors of [3, 24]) {
+    const items = 100;
+    const rows = Float32Array.from({ length: items * factors }, () => (random() - 0.45) * 3);
+    const dots = new RowDots(factors, items);
+    dots.factors.set(rows);
+    const query = Float64Array.from({ length: factors }, () => random() - 0.5);
+    dots.query.set(query);
+    for (const count of [1, 2, 3, 37, ROWS_PER_CALL - 1, ROWS_PER_CALL]) {
+      const picked = Array.from({ length: count }, () => Math.floor(random() * items));
+      dots.rows.set(picked);
+      dots.dotsAt(count);
+      picked.forEach((row, j) =>
+        assert.equal(
+          dots.out[j],
+          dotRow(rows, row * factors, query, factors),
+          `k ${factors}, ${count} rows, j ${j}`,
+        ),
+      );
+    }
   }
 });
 
